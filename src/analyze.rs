@@ -1,0 +1,128 @@
+//! The `analyze` command: load each dataset, analyse it, write its reports. A dataset with bad
+//! input gets no report (an older one stays untouched); the others are still analysed.
+
+use std::io::IsTerminal;
+
+use indicatif::{ProgressBar, ProgressStyle};
+
+use crate::analysis::{Analysis, AnalysisSettings};
+use crate::cli::{AnalyzeArgs, Format};
+use crate::ingest::resolve_cut;
+use crate::metrics::Thresholds;
+use crate::model::{Dataset, Scenario};
+use crate::output::{safe_file_stem, write_atomic};
+use crate::problem::Problem;
+use crate::report;
+use crate::run::{discover_all, load_one, Out, EXIT_ERROR, EXIT_OK};
+use crate::sweep::{self, WhatIfSettings};
+
+/// The `--cut` flags as the scenario "cli", resolved against a dataset's firms.
+pub fn cli_scenario(ds: &Dataset, cuts: &[String], duration: Option<f64>) -> Result<Option<Scenario>, Vec<Problem>> {
+    if cuts.is_empty() {
+        return Ok(None);
+    }
+    let mut problems = Vec::new();
+    let mut resolved = Vec::new();
+    for c in cuts {
+        match resolve_cut(c, &ds.firms) {
+            Ok(cut) => resolved.push(cut),
+            Err(e) => {
+                let mut p = Problem::file(format!("--cut {c}"), format!("{} (dataset {})", e.message, ds.path.display()));
+                p.hint = e.hint;
+                problems.push(p);
+            }
+        }
+    }
+    if problems.is_empty() {
+        Ok(Some(Scenario {
+            name: "cli".into(),
+            description: Some("cuts given on the command line".into()),
+            cuts: resolved,
+            duration_days: duration,
+        }))
+    } else {
+        Err(problems)
+    }
+}
+
+/// Checks settings that do not depend on a dataset.
+fn check_settings(args: &AnalyzeArgs) -> Result<(), Problem> {
+    if !(args.recovery_days.is_finite() && args.recovery_days >= 0.0) {
+        return Err(Problem::file("--recovery-days", format!("{} must be a number of days >= 0", args.recovery_days)));
+    }
+    Ok(())
+}
+
+/// Runs `scrisk analyze`.
+pub fn analyze_command(args: &AnalyzeArgs, out: &mut Out) -> u8 {
+    if let Err(p) = check_settings(args) {
+        out.problems(&[p]);
+        return EXIT_ERROR;
+    }
+    let (dirs, problems) = discover_all(&args.input.paths);
+    let mut failed = !problems.is_empty();
+    out.problems(&problems);
+    let settings = AnalysisSettings {
+        thresholds: Thresholds::default(),
+        whatif: WhatIfSettings {
+            default_recovery_days: args.recovery_days,
+        },
+    };
+    for dir in &dirs {
+        let Some((ds, g)) = load_one(dir, &args.input, out) else {
+            failed = true;
+            continue;
+        };
+        let cli = match cli_scenario(&ds, &args.cuts, None) {
+            Ok(c) => c,
+            Err(problems) => {
+                out.problems(&problems);
+                failed = true;
+                continue;
+            }
+        };
+        let bar = progress_bar(sweep::sweep_size(&ds), !args.no_progress, &ds.name);
+        let tick = || bar.inc(1);
+        let analysis = Analysis::run(&ds, &g, cli.as_ref(), settings.clone(), &tick);
+        bar.finish_and_clear();
+        let stem = safe_file_stem(&ds.name);
+        let mut outputs = Vec::new();
+        if matches!(args.format, Format::Markdown | Format::Both) {
+            outputs.push((format!("{stem}.md"), report::markdown::render(&analysis)));
+        }
+        if matches!(args.format, Format::Json | Format::Both) {
+            outputs.push((format!("{stem}.json"), report::json::render(&analysis)));
+        }
+        let mut written = Vec::new();
+        for (name, text) in &outputs {
+            match write_atomic(&args.out, name, text) {
+                Ok(p) => written.push(p.display().to_string()),
+                Err(e) => {
+                    out.diag(&format!("error: {e:#}\n"));
+                    failed = true;
+                }
+            }
+        }
+        if !written.is_empty() {
+            out.line(&format!("{} -> {}", crate::run::summary_line(&ds, &g), written.join(", ")));
+        }
+    }
+    if failed {
+        EXIT_ERROR
+    } else {
+        EXIT_OK
+    }
+}
+
+/// A progress bar on stderr, only when stderr is a terminal and progress is wanted.
+fn progress_bar(len: u64, wanted: bool, name: &str) -> ProgressBar {
+    if !wanted || !std::io::stderr().is_terminal() || len < 1000 {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(len);
+    if let Ok(style) = ProgressStyle::with_template("{msg} sweep {bar:40} {pos}/{len} ({eta})") {
+        bar.set_style(style);
+    }
+    bar.set_message(name.to_string());
+    bar
+}

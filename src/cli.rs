@@ -1,0 +1,94 @@
+//! Command-line arguments as the user typed them (clap derive). [`crate::run`] turns them into
+//! validated settings before any work starts.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+const EXIT_CODES: &str = "\
+Exit status:
+  0  success
+  1  policy findings at deny level (scrisk check)
+  2  error: bad input (every problem is listed with file, row and column), I/O or usage";
+
+/// scrisk — supply-chain dependency risk analysis.
+///
+/// Reads component-sourcing tables (who buys which component from whom, with shares, values and
+/// stock), builds the multi-tier supplier graph and measures concentration, single-source
+/// exposure, in-house shares and the damage of what-if cutoffs of firms, countries, regions or
+/// groups. See README.md for the dataset format.
+#[derive(Debug, Parser)]
+#[command(name = "scrisk", version, after_help = EXIT_CODES, max_term_width = 100)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check datasets against the format and print a one-line summary of each valid one.
+    ///
+    /// Every problem is reported with its file, row (header = row 1) and column; nothing is
+    /// written. PATH is a dataset directory (holding firms.csv and sourcing.csv, or .parquet)
+    /// or a directory of such directories.
+    #[command(after_help = EXIT_CODES)]
+    Validate(ValidateArgs),
+    /// Analyse datasets and write one report per dataset to the output directory.
+    ///
+    /// Writes reports/<dataset>.md (and .json with --format json|both). A dataset with bad
+    /// input is reported on stderr and gets no report (an older report is left untouched); the
+    /// others are still analysed.
+    #[command(after_help = EXIT_CODES)]
+    Analyze(AnalyzeArgs),
+}
+
+/// Options shared by every command that loads datasets.
+#[derive(Debug, Args)]
+pub struct InputArgs {
+    /// Dataset directories, or directories whose sub-directories are datasets.
+    #[arg(value_name = "PATH", required = true)]
+    pub paths: Vec<PathBuf>,
+    /// Rescale the shares of a (buyer, component) that do not sum to 1, instead of rejecting
+    /// them; the report says which pairs were rescaled.
+    #[arg(long)]
+    pub normalize_shares: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+}
+
+/// Report formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Markdown for people (reports/<dataset>.md).
+    Markdown,
+    /// JSON for machines (reports/<dataset>.json).
+    Json,
+    /// Both.
+    Both,
+}
+
+#[derive(Debug, Args)]
+pub struct AnalyzeArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Directory the reports are written to (created if missing).
+    #[arg(long, value_name = "DIR", default_value = "reports")]
+    pub out: PathBuf,
+    /// Which reports to write.
+    #[arg(long, value_enum, default_value_t = Format::Markdown)]
+    pub format: Format,
+    /// A what-if cut, reported as the scenario "cli": firm:ID, country:CC, region:NAME or
+    /// group:NAME, optionally =SEVERITY in (0, 1] (default 1, a full stop). Repeatable.
+    #[arg(long = "cut", value_name = "SELECTOR[=SEVERITY]")]
+    pub cuts: Vec<String>,
+    /// Time to recover, in days, for cuts with no scenario duration and no recovery_days.
+    #[arg(long, value_name = "DAYS", default_value_t = 30.0)]
+    pub recovery_days: f64,
+    /// Never show a progress bar (it is shown only when stderr is a terminal anyway).
+    #[arg(long)]
+    pub no_progress: bool,
+}

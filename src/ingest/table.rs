@@ -1,0 +1,365 @@
+//! Reading one table file — CSV or Parquet — into a [`Table`] of named columns.
+//!
+//! This is the only place that touches Polars. A CSV file is first read record by record with
+//! the `csv` crate, which knows positions: ragged rows and invalid UTF-8 are reported with their
+//! row and column (Polars' own errors carry no row number, and it pads short rows with nulls
+//! without a word). Only a file that passes that check is parsed by Polars, every column as
+//! text, so that scrisk's validation sees exactly what was written.
+
+use std::path::Path;
+
+use polars::prelude::*;
+
+use crate::problem::{quote, Problem};
+
+/// A value of a numeric column.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum NumCell {
+    /// Empty or null.
+    Empty,
+    Num(f64),
+    /// Text that is not a number (as written).
+    Bad(String),
+}
+
+/// A parsed table: header names normalised (trimmed, lower-cased) and mapped to columns.
+pub(crate) struct Table {
+    /// The file as shown in messages.
+    pub file: String,
+    df: DataFrame,
+    /// (normalised name, name in the file), in file order.
+    columns: Vec<(String, String)>,
+}
+
+impl Table {
+    /// Number of data rows.
+    pub fn height(&self) -> usize {
+        self.df.height()
+    }
+
+    /// Normalised names of all columns, in file order.
+    pub fn column_names(&self) -> impl Iterator<Item = &str> {
+        self.columns.iter().map(|(n, _)| n.as_str())
+    }
+
+    /// Whether the table has the (normalised) column.
+    pub fn has(&self, name: &str) -> bool {
+        self.columns.iter().any(|(n, _)| n == name)
+    }
+
+    fn series(&self, name: &str) -> Option<Series> {
+        let (_, raw) = self.columns.iter().find(|(n, _)| n == name)?;
+        self.df
+            .column(raw)
+            .ok()
+            .map(|c| c.as_materialized_series().clone())
+    }
+
+    /// The column as trimmed text; empty cells and nulls are `None`. An absent column gives
+    /// all `None`.
+    pub fn text(&self, name: &str) -> Result<Vec<Option<String>>, Problem> {
+        let Some(s) = self.series(name) else {
+            return Ok(vec![None; self.height()]);
+        };
+        let s = match s.dtype() {
+            DataType::String => s,
+            DataType::Null => return Ok(vec![None; self.height()]),
+            dt if dt.is_primitive_numeric() || dt.is_bool() => s
+                .cast(&DataType::String)
+                .map_err(|e| self.column_problem(name, &e.to_string()))?,
+            dt => {
+                return Err(self.column_problem(
+                    name,
+                    &format!("has type {dt}, expected text"),
+                ))
+            }
+        };
+        let ca = s
+            .str()
+            .map_err(|e| self.column_problem(name, &e.to_string()))?;
+        Ok(ca
+            .iter()
+            .map(|v| {
+                v.map(|t| t.trim())
+                    .filter(|t| !t.is_empty())
+                    .map(str::to_string)
+            })
+            .collect())
+    }
+
+    /// The column as numbers; an absent column gives all [`NumCell::Empty`].
+    pub fn numbers(&self, name: &str) -> Result<Vec<NumCell>, Problem> {
+        let Some(s) = self.series(name) else {
+            return Ok(vec![NumCell::Empty; self.height()]);
+        };
+        match s.dtype() {
+            DataType::String => {
+                let ca = s
+                    .str()
+                    .map_err(|e| self.column_problem(name, &e.to_string()))?;
+                Ok(ca
+                    .iter()
+                    .map(|v| match v.map(str::trim) {
+                        None | Some("") => NumCell::Empty,
+                        Some(t) => parse_number(t),
+                    })
+                    .collect())
+            }
+            DataType::Null => Ok(vec![NumCell::Empty; self.height()]),
+            dt if dt.is_primitive_numeric() => {
+                let f = s
+                    .cast(&DataType::Float64)
+                    .map_err(|e| self.column_problem(name, &e.to_string()))?;
+                let ca = f
+                    .f64()
+                    .map_err(|e| self.column_problem(name, &e.to_string()))?;
+                Ok(ca
+                    .iter()
+                    .map(|v| v.map_or(NumCell::Empty, NumCell::Num))
+                    .collect())
+            }
+            dt => Err(self.column_problem(name, &format!("has type {dt}, expected a number"))),
+        }
+    }
+
+    fn column_problem(&self, name: &str, msg: &str) -> Problem {
+        let mut p = Problem::file(&self.file, msg.to_string());
+        p.column = Some(name.to_string());
+        p
+    }
+}
+
+/// Parses a number as written in a CSV cell. `NaN` and `inf` parse here and are rejected by
+/// validation with a clearer message.
+pub(crate) fn parse_number(t: &str) -> NumCell {
+    match t.parse::<f64>() {
+        Ok(v) => NumCell::Num(v),
+        Err(_) => NumCell::Bad(t.to_string()),
+    }
+}
+
+/// Normalises a header name: surrounding spaces and a byte-order mark removed, lower case.
+fn normalise_header(h: &str) -> String {
+    h.trim_start_matches('\u{feff}').trim().to_lowercase()
+}
+
+/// Reads `path` (CSV or Parquet by extension). Problems go to `problems`; `None` when the file
+/// could not be read into a table whose rows can be trusted.
+pub(crate) fn read_table(path: &Path, file: &str, problems: &mut Vec<Problem>) -> Option<Table> {
+    let is_parquet = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("parquet"));
+    let before = problems.len();
+    let df = if is_parquet {
+        read_parquet(path, file, problems)?
+    } else {
+        let records = precheck_csv(path, file, problems)?;
+        if problems.len() > before {
+            return None;
+        }
+        let df = read_csv(path, file, problems)?;
+        if df.height() != records {
+            problems.push(Problem::file(
+                file,
+                format!(
+                    "read {} data rows, but the file has {records} records; \
+                     refusing to guess which rows were lost",
+                    df.height()
+                ),
+            ));
+            return None;
+        }
+        df
+    };
+    let mut columns: Vec<(String, String)> = Vec::new();
+    for (i, raw) in df.get_column_names().into_iter().enumerate() {
+        let norm = normalise_header(raw);
+        if norm.is_empty() {
+            problems.push(Problem::cell(
+                file,
+                1,
+                format!("#{}", i + 1),
+                "the header names no column here",
+            ));
+        } else if columns.iter().any(|(n, _)| *n == norm) {
+            problems.push(Problem::cell(
+                file,
+                1,
+                norm.clone(),
+                format!("column {} appears more than once", quote(&norm)),
+            ));
+        } else {
+            columns.push((norm, raw.to_string()));
+        }
+    }
+    if problems.len() > before {
+        return None;
+    }
+    Some(Table {
+        file: file.to_string(),
+        df,
+        columns,
+    })
+}
+
+fn read_parquet(path: &Path, file: &str, problems: &mut Vec<Problem>) -> Option<DataFrame> {
+    let result = PlRefPath::try_from_path(path)
+        .and_then(|p| LazyFrame::scan_parquet(p, ScanArgsParquet::default()))
+        .and_then(|lf| lf.collect());
+    match result {
+        Ok(df) => Some(df),
+        Err(e) => {
+            problems.push(Problem::file(
+                file,
+                format!("cannot read as Parquet: {}", first_line(&e.to_string())),
+            ));
+            None
+        }
+    }
+}
+
+fn read_csv(path: &Path, file: &str, problems: &mut Vec<Problem>) -> Option<DataFrame> {
+    let result = PlRefPath::try_from_path(path)
+        .and_then(|p| {
+            LazyCsvReader::new(p)
+                .with_has_header(true)
+                // Every column as text: scrisk parses and validates values itself, with rows.
+                .with_infer_schema_length(Some(0))
+                .with_missing_is_null(true)
+                .with_raise_if_empty(false)
+                .finish()
+        })
+        .and_then(|lf| lf.collect());
+    match result {
+        Ok(df) => Some(df),
+        Err(e) => {
+            problems.push(Problem::file(
+                file,
+                format!("cannot read as CSV: {}", first_line(&e.to_string())),
+            ));
+            None
+        }
+    }
+}
+
+fn first_line(s: &str) -> &str {
+    s.lines().next().unwrap_or(s)
+}
+
+/// The CSV pre-check: every record has as many fields as the header, every field is UTF-8,
+/// there is a header. Returns the number of data records.
+fn precheck_csv(path: &Path, file: &str, problems: &mut Vec<Problem>) -> Option<usize> {
+    // Enough to show the cap and the count of the rest, without holding millions of problems.
+    const MAX_PROBLEMS: usize = 10_000;
+    let mut rdr = match csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_path(path)
+    {
+        Ok(r) => r,
+        Err(e) => {
+            problems.push(Problem::file(file, format!("cannot open: {e}")));
+            return None;
+        }
+    };
+    let mut header: Vec<String> = Vec::new();
+    let mut record = csv::ByteRecord::new();
+    let mut index = 0usize;
+    let mut found = 0usize;
+    loop {
+        match rdr.read_byte_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => {
+                let row = e.position().map_or(index + 1, |p| p.record() as usize + 1);
+                problems.push(Problem {
+                    file: file.to_string(),
+                    row: Some(row),
+                    column: None,
+                    message: format!("cannot read CSV: {e}"),
+                    hint: None,
+                });
+                return None;
+            }
+        }
+        let row = index + 1;
+        if index == 0 {
+            for (i, field) in record.iter().enumerate() {
+                match std::str::from_utf8(field) {
+                    Ok(s) => header.push(s.to_string()),
+                    Err(e) => {
+                        problems.push(utf8_problem(file, row, &format!("#{}", i + 1), e));
+                        header.push(format!("#{}", i + 1));
+                    }
+                }
+            }
+        } else {
+            if record.len() != header.len() && found < MAX_PROBLEMS {
+                found += 1;
+                problems.push(
+                    Problem {
+                        file: file.to_string(),
+                        row: Some(row),
+                        column: None,
+                        message: format!(
+                            "row has {} fields, the header has {}",
+                            record.len(),
+                            header.len()
+                        ),
+                        hint: None,
+                    }
+                    .with_hint("a name containing a comma must be quoted: \"Ningde, Fujian\""),
+                );
+            }
+            for (i, field) in record.iter().enumerate() {
+                if let Err(e) = std::str::from_utf8(field) {
+                    if found < MAX_PROBLEMS {
+                        found += 1;
+                        let col = header
+                            .get(i)
+                            .map(|h| normalise_header(h))
+                            .unwrap_or_else(|| format!("#{}", i + 1));
+                        problems.push(utf8_problem(file, row, &col, e));
+                    }
+                }
+            }
+        }
+        index += 1;
+    }
+    if index == 0 {
+        problems.push(Problem::file(file, "file is empty (no header row)"));
+        return None;
+    }
+    Some(index - 1)
+}
+
+fn utf8_problem(file: &str, row: usize, col: &str, e: std::str::Utf8Error) -> Problem {
+    Problem::cell(
+        file,
+        row,
+        col,
+        format!(
+            "is not valid UTF-8 (bad byte at offset {} of the field)",
+            e.valid_up_to()
+        ),
+    )
+    .with_hint("save the file as UTF-8")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_parse_or_are_kept_as_written() {
+        assert_eq!(parse_number("1e3"), NumCell::Num(1000.0));
+        assert_eq!(parse_number("0.25"), NumCell::Num(0.25));
+        assert_eq!(parse_number("1,5"), NumCell::Bad("1,5".into()));
+        assert!(matches!(parse_number("NaN"), NumCell::Num(v) if v.is_nan()));
+    }
+
+    #[test]
+    fn headers_are_normalised() {
+        assert_eq!(normalise_header("\u{feff} Firm_ID "), "firm_id");
+    }
+}

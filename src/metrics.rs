@@ -1,0 +1,441 @@
+//! Concentration, single-source exposure and vertical integration (MODEL.md §3–4).
+//!
+//! Pure functions of a [`Dataset`]: no I/O. Sums run over rows in their sorted order (buyer,
+//! component, supplier) and over countries and groups in key order, so every number is the
+//! same on every run.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::graph::SupplyGraph;
+use crate::model::{CompIdx, Dataset, FirmIdx, SourcingRow};
+
+/// HHI level thresholds (US 2023 Merger Guidelines by default).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Thresholds {
+    /// Above this is `high` (1,800).
+    pub high: f64,
+    /// From this up to `high` is `moderate` (1,000).
+    pub moderate: f64,
+}
+
+impl Default for Thresholds {
+    fn default() -> Self {
+        Thresholds {
+            high: 1800.0,
+            moderate: 1000.0,
+        }
+    }
+}
+
+/// Concentration level of an HHI.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    Low,
+    Moderate,
+    High,
+}
+
+impl Level {
+    /// `high` above `t.high`, `moderate` from `t.moderate` to `t.high`, else `low`.
+    pub fn of(hhi: f64, t: Thresholds) -> Level {
+        if hhi > t.high {
+            Level::High
+        } else if hhi >= t.moderate {
+            Level::Moderate
+        } else {
+            Level::Low
+        }
+    }
+
+    /// The name used in reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Low => "low",
+            Level::Moderate => "moderate",
+            Level::High => "high",
+        }
+    }
+}
+
+/// How a (buyer, component) pair is sourced (MODEL §4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Exposure {
+    SingleSource,
+    InHouse,
+    SingleCountry,
+    MultiSource,
+}
+
+impl Exposure {
+    /// The name used in reports and JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Exposure::SingleSource => "single-source",
+            Exposure::InHouse => "in-house",
+            Exposure::SingleCountry => "single-country",
+            Exposure::MultiSource => "multi-source",
+        }
+    }
+}
+
+/// Herfindahl–Hirschman index of shares (fractions): sum of (100 s)², 0 to 10,000.
+pub fn hhi<I: IntoIterator<Item = f64>>(shares: I) -> f64 {
+    shares.into_iter().map(|s| (100.0 * s) * (100.0 * s)).sum()
+}
+
+/// Effective number of suppliers: 10,000 / HHI (infinite for HHI 0, which cannot occur for a
+/// pair with suppliers).
+pub fn effective_number(hhi: f64) -> f64 {
+    10_000.0 / hhi
+}
+
+/// HHI after adding up the shares of rows with the same key.
+fn hhi_by<K: Ord>(items: impl Iterator<Item = (K, f64)>) -> f64 {
+    let mut by: BTreeMap<K, f64> = BTreeMap::new();
+    for (k, s) in items {
+        *by.entry(k).or_insert(0.0) += s;
+    }
+    hhi(by.into_values())
+}
+
+/// Metrics of one (buyer, component) pair.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PairMetrics {
+    pub buyer: FirmIdx,
+    pub component: CompIdx,
+    /// Range of the pair's rows in the sorted sourcing table.
+    pub rows: std::ops::Range<usize>,
+    pub suppliers: usize,
+    pub hhi_supplier: f64,
+    pub hhi_country: f64,
+    pub hhi_group: f64,
+    pub level: Level,
+    pub exposure: Exposure,
+    /// Sum of the rows' `annual_value`; `None` when the dataset has no values.
+    pub annual_value: Option<f64>,
+}
+
+/// Dataset-wide metrics of one component, value-weighted.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ComponentMetrics {
+    pub component: CompIdx,
+    pub hhi_supplier: f64,
+    pub hhi_country: f64,
+    pub hhi_group: f64,
+    pub level: Level,
+    pub top_supplier: FirmIdx,
+    pub top_supplier_share: f64,
+    pub top_country: String,
+    pub top_country_share: f64,
+    /// Total weight (value, or sum of shares without values).
+    pub weight: f64,
+    /// Number of distinct suppliers.
+    pub suppliers: usize,
+}
+
+/// All of §3–4 for a dataset.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Metrics {
+    pub pairs: Vec<PairMetrics>,
+    pub components: Vec<ComponentMetrics>,
+    /// (buyer, in-house share) for every firm that buys, sorted by firm.
+    pub in_house: Vec<(FirmIdx, f64)>,
+    pub thresholds: Thresholds,
+}
+
+/// Splits the sorted sourcing rows into (buyer, component) runs.
+pub fn pair_ranges(rows: &[SourcingRow]) -> Vec<std::ops::Range<usize>> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    while start < rows.len() {
+        let mut end = start + 1;
+        while end < rows.len()
+            && rows[end].buyer == rows[start].buyer
+            && rows[end].component == rows[start].component
+        {
+            end += 1;
+        }
+        out.push(start..end);
+        start = end;
+    }
+    out
+}
+
+/// Computes pair, component and in-house metrics.
+pub fn compute(ds: &Dataset, t: Thresholds) -> Metrics {
+    let pairs: Vec<PairMetrics> = pair_ranges(&ds.sourcing)
+        .into_iter()
+        .map(|range| pair_metrics(ds, range, t))
+        .collect();
+    let components = ds
+        .used_components()
+        .into_iter()
+        .map(|k| component_metrics(ds, k, t))
+        .collect();
+    let in_house = in_house_shares(ds, &pairs);
+    Metrics {
+        pairs,
+        components,
+        in_house,
+        thresholds: t,
+    }
+}
+
+fn pair_metrics(ds: &Dataset, range: std::ops::Range<usize>, t: Thresholds) -> PairMetrics {
+    let rows = &ds.sourcing[range.clone()];
+    let buyer = rows[0].buyer;
+    let firm = |r: &SourcingRow| &ds.firms[r.supplier];
+    let hhi_supplier = hhi(rows.iter().map(|r| r.share));
+    let hhi_country = hhi_by(rows.iter().map(|r| (firm(r).country.as_str(), r.share)));
+    let hhi_group = hhi_by(rows.iter().map(|r| (firm(r).group.as_str(), r.share)));
+    let exposure = match rows {
+        [only] if only.supplier == buyer => Exposure::InHouse,
+        [_] => Exposure::SingleSource,
+        _ if rows.iter().all(|r| firm(r).country == firm(&rows[0]).country) => {
+            Exposure::SingleCountry
+        }
+        _ => Exposure::MultiSource,
+    };
+    PairMetrics {
+        buyer,
+        component: rows[0].component,
+        rows: range,
+        suppliers: rows.len(),
+        hhi_supplier,
+        hhi_country,
+        hhi_group,
+        level: Level::of(hhi_supplier, t),
+        exposure,
+        annual_value: ds
+            .has_values
+            .then(|| rows.iter().map(|r| r.annual_value.unwrap_or(0.0)).sum()),
+    }
+}
+
+/// The weight of a row in dataset-wide component shares: its value, or its share without
+/// values.
+fn weight(ds: &Dataset, r: &SourcingRow) -> f64 {
+    if ds.has_values {
+        r.annual_value.unwrap_or(0.0)
+    } else {
+        r.share
+    }
+}
+
+/// The key with the largest value; ties go to the smaller key (BTreeMap order).
+fn top<K: Ord + Clone>(m: &BTreeMap<K, f64>) -> (K, f64) {
+    let mut best: Option<(&K, f64)> = None;
+    for (k, &v) in m {
+        if best.is_none_or(|(_, b)| v > b) {
+            best = Some((k, v));
+        }
+    }
+    let (k, v) = best.expect("a used component has rows");
+    (k.clone(), v)
+}
+
+fn component_metrics(ds: &Dataset, k: CompIdx, t: Thresholds) -> ComponentMetrics {
+    let rows: Vec<&SourcingRow> = ds.sourcing.iter().filter(|r| r.component == k).collect();
+    let mut total: f64 = rows.iter().map(|r| weight(ds, r)).sum();
+    // With values that are all zero there is no market to share; fall back to shares
+    // (documented in docs/metrics.md).
+    let by_value = total > 0.0 || !ds.has_values;
+    if !by_value {
+        total = rows.iter().map(|r| r.share).sum();
+    }
+    let w = |r: &SourcingRow| if by_value { weight(ds, r) } else { r.share };
+    let mut by_supplier: BTreeMap<&str, f64> = BTreeMap::new();
+    let mut by_country: BTreeMap<&str, f64> = BTreeMap::new();
+    let mut by_group: BTreeMap<&str, f64> = BTreeMap::new();
+    for r in &rows {
+        let f = &ds.firms[r.supplier];
+        *by_supplier.entry(f.id.as_str()).or_insert(0.0) += w(r);
+        *by_country.entry(f.country.as_str()).or_insert(0.0) += w(r);
+        *by_group.entry(f.group.as_str()).or_insert(0.0) += w(r);
+    }
+    let share = |m: BTreeMap<&str, f64>| -> BTreeMap<String, f64> {
+        m.into_iter().map(|(k, v)| (k.to_string(), v / total)).collect()
+    };
+    let (s, c, g) = (share(by_supplier), share(by_country), share(by_group));
+    let hhi_supplier = hhi(s.values().copied());
+    let (top_supplier, top_supplier_share) = top(&s);
+    let (top_country, top_country_share) = top(&c);
+    ComponentMetrics {
+        component: k,
+        hhi_supplier,
+        hhi_country: hhi(c.values().copied()),
+        hhi_group: hhi(g.values().copied()),
+        level: Level::of(hhi_supplier, t),
+        top_supplier: ds.firm_index(&top_supplier).expect("supplier is a firm"),
+        top_supplier_share,
+        top_country,
+        top_country_share,
+        weight: total,
+        suppliers: s.len(),
+    }
+}
+
+/// In-house share of every buyer (MODEL §4): by value, or without values (or with a zero
+/// value total) the mean over its components of the in-house share of each.
+fn in_house_shares(ds: &Dataset, pairs: &[PairMetrics]) -> Vec<(FirmIdx, f64)> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < pairs.len() {
+        let b = pairs[i].buyer;
+        let mut j = i;
+        while j < pairs.len() && pairs[j].buyer == b {
+            j += 1;
+        }
+        let rows = &ds.sourcing[pairs[i].rows.start..pairs[j - 1].rows.end];
+        let total: f64 = rows.iter().map(|r| r.annual_value.unwrap_or(0.0)).sum();
+        let share = if ds.has_values && total > 0.0 {
+            let own: f64 = rows
+                .iter()
+                .filter(|r| r.is_in_house())
+                .map(|r| r.annual_value.unwrap_or(0.0))
+                .sum();
+            own / total
+        } else {
+            let per_component: f64 = pairs[i..j]
+                .iter()
+                .map(|p| {
+                    ds.sourcing[p.rows.clone()]
+                        .iter()
+                        .filter(|r| r.is_in_house())
+                        .map(|r| r.share)
+                        .sum::<f64>()
+                })
+                .sum();
+            per_component / (j - i) as f64
+        };
+        out.push((b, share));
+        i = j;
+    }
+    out
+}
+
+/// Data coverage of an end firm: the share of its purchases (value-weighted, else each
+/// component equally) bought from suppliers whose own sourcing is mapped — suppliers that buy
+/// something in the dataset, are mines (nothing upstream), or the firm itself.
+pub fn coverage(ds: &Dataset, g: &SupplyGraph, end: FirmIdx) -> f64 {
+    let rows = &ds.sourcing[g.rows_of(end)];
+    let mapped = |r: &SourcingRow| {
+        r.is_in_house()
+            || !g.rows_of(r.supplier).is_empty()
+            || ds.firms[r.supplier]
+                .kind
+                .as_deref()
+                .is_some_and(|k| k.eq_ignore_ascii_case("mine"))
+    };
+    let total: f64 = rows.iter().map(|r| r.annual_value.unwrap_or(0.0)).sum();
+    if ds.has_values && total > 0.0 {
+        rows.iter()
+            .filter(|r| mapped(r))
+            .map(|r| r.annual_value.unwrap_or(0.0))
+            .sum::<f64>()
+            / total
+    } else {
+        let pairs = pair_ranges(rows);
+        pairs
+            .iter()
+            .map(|p| {
+                rows[p.clone()]
+                    .iter()
+                    .filter(|r| mapped(r))
+                    .map(|r| r.share)
+                    .sum::<f64>()
+            })
+            .sum::<f64>()
+            / pairs.len() as f64
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::graph::tests::tiny;
+
+    #[test]
+    fn hhi_of_hand_computed_shares() {
+        assert!((hhi([0.4, 0.3, 0.2, 0.1]) - 3000.0).abs() < 1e-9);
+        assert!((hhi([0.3, 0.3, 0.2, 0.2]) - 2600.0).abs() < 1e-9);
+        assert_eq!(hhi([1.0]), 10_000.0);
+        assert!((effective_number(hhi([0.25; 4])) - 4.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn levels_follow_the_guidelines() {
+        let t = Thresholds::default();
+        assert_eq!(Level::of(1800.1, t), Level::High);
+        assert_eq!(Level::of(1800.0, t), Level::Moderate);
+        assert_eq!(Level::of(1000.0, t), Level::Moderate);
+        assert_eq!(Level::of(999.9, t), Level::Low);
+    }
+
+    #[test]
+    fn pair_exposures_and_country_hhi() {
+        // oem buys k0 from a (CN 0.6) and b (CN 0.4): single-country, HHI 5200, country 10000.
+        // k1 from a alone: single-source. k2 in-house. k3 from a (CN) and c (DE): multi-source.
+        let ds = tiny(
+            &[("a", "CN", None), ("b", "CN", None), ("c", "DE", None), ("oem", "CN", None)],
+            &[
+                ("oem", 0, "a", 0.6, Some(6.0)),
+                ("oem", 0, "b", 0.4, Some(4.0)),
+                ("oem", 1, "a", 1.0, Some(5.0)),
+                ("oem", 2, "oem", 1.0, Some(5.0)),
+                ("oem", 3, "a", 0.5, Some(1.0)),
+                ("oem", 3, "c", 0.5, Some(1.0)),
+            ],
+        );
+        let m = compute(&ds, Thresholds::default());
+        let e: Vec<Exposure> = m.pairs.iter().map(|p| p.exposure).collect();
+        assert_eq!(
+            e,
+            [Exposure::SingleCountry, Exposure::SingleSource, Exposure::InHouse, Exposure::MultiSource]
+        );
+        assert!((m.pairs[0].hhi_supplier - 5200.0).abs() < 1e-9);
+        assert_eq!(m.pairs[0].hhi_country, 10_000.0);
+        assert!((m.pairs[3].hhi_country - 5000.0).abs() < 1e-9);
+        assert_eq!(m.pairs[0].annual_value, Some(10.0));
+        // In-house share by value: 5 of 22.
+        assert_eq!(m.in_house, vec![(3, 5.0 / 22.0)]);
+    }
+
+    #[test]
+    fn component_shares_are_value_weighted_with_ties_to_the_smaller_id() {
+        let ds = tiny(
+            &[("a", "CN", None), ("b", "US", None), ("x", "CN", None), ("y", "CN", None)],
+            &[
+                ("x", 0, "a", 0.5, Some(30.0)),
+                ("x", 0, "b", 0.5, Some(10.0)),
+                ("y", 0, "b", 1.0, Some(20.0)),
+            ],
+        );
+        let m = compute(&ds, Thresholds::default());
+        let c = &m.components[0];
+        // a 30/60, b 30/60: HHI 5000; tie goes to "a".
+        assert!((c.hhi_supplier - 5000.0).abs() < 1e-9);
+        assert_eq!(c.top_supplier, 0);
+        assert_eq!(c.top_country, "CN");
+        assert!((c.top_supplier_share - 0.5).abs() < 1e-15);
+    }
+
+    #[test]
+    fn in_house_share_without_values_is_the_mean_over_components() {
+        let ds = tiny(
+            &[("a", "CN", None), ("oem", "CN", None)],
+            &[
+                ("oem", 0, "oem", 1.0, None),
+                ("oem", 1, "a", 0.5, None),
+                ("oem", 1, "oem", 0.5, None),
+                ("oem", 2, "a", 1.0, None),
+            ],
+        );
+        let m = compute(&ds, Thresholds::default());
+        assert!((m.in_house[0].1 - 0.5).abs() < 1e-15);
+    }
+}

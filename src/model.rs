@@ -1,0 +1,244 @@
+//! scrisk's own typed model of a dataset, produced by [`crate::ingest`] and read by everything
+//! after it. Nothing here knows about Polars, files or the terminal.
+//!
+//! Firms and components are stored in sorted id order, and their position is their index
+//! ([`FirmIdx`], [`CompIdx`]); sourcing rows are sorted by (buyer, component, supplier) so that
+//! every later computation is independent of the order of the input rows.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+/// Index of a firm in [`Dataset::firms`] (which is sorted by id).
+pub type FirmIdx = usize;
+/// Index of a component in [`Dataset::components`] (sorted by id).
+pub type CompIdx = usize;
+
+/// One firm or production site.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Firm {
+    pub id: String,
+    pub name: String,
+    /// ISO 3166-1 alpha-2, upper case (or a user-assigned `XA`–`XZ`, `ZZ`).
+    pub country: String,
+    /// Province or state; `None` when unknown.
+    pub region: Option<String>,
+    /// Parent group; the firm's own id when the `group` column is empty or absent.
+    pub group: String,
+    /// Whether `group` was given in the input (group sweeps cover only named groups).
+    pub group_named: bool,
+    pub kind: Option<String>,
+    pub annual_output_value: Option<f64>,
+    pub recovery_days: Option<f64>,
+    /// Row in the input file (header = row 1).
+    pub row: usize,
+}
+
+/// One component, from `components.*` or implied by the sourcing table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Component {
+    pub id: String,
+    /// Optional display name from `components.*`.
+    pub name: Option<String>,
+}
+
+/// One sourcing row: `buyer` gets `component` from `supplier`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SourcingRow {
+    pub buyer: FirmIdx,
+    pub component: CompIdx,
+    pub supplier: FirmIdx,
+    /// Fraction of the buyer's need of the component, after derivation or normalisation.
+    pub share: f64,
+    /// `None` exactly when the dataset has no `annual_value` column.
+    pub annual_value: Option<f64>,
+    /// Days of stock; `None` when not given (counts as 0 for time to survive).
+    pub inventory_days: Option<f64>,
+    /// Row in the input file (header = row 1).
+    pub row: usize,
+}
+
+impl SourcingRow {
+    /// In-house production: the buyer makes the component itself.
+    pub fn is_in_house(&self) -> bool {
+        self.buyer == self.supplier
+    }
+}
+
+/// How the `share` of sourcing rows was obtained.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ShareSource {
+    /// Read from the `share` column.
+    Given,
+    /// Derived as `annual_value / sum of annual_value` over the (buyer, component) pair.
+    FromValues,
+    /// Neither column present: suppliers of a pair split it equally.
+    EqualSplit,
+}
+
+/// A (buyer, component) pair whose shares were rescaled by `--normalize-shares`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Normalized {
+    pub buyer: FirmIdx,
+    pub component: CompIdx,
+    /// The sum of the shares as read, before rescaling.
+    pub original_sum: f64,
+}
+
+/// What a cut selects.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Selector {
+    Firm(String),
+    /// Upper-cased country code.
+    Country(String),
+    Region(String),
+    Group(String),
+}
+
+impl Selector {
+    /// The selector kind as written in a cut (`firm`, `country`, `region`, `group`).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Selector::Firm(_) => "firm",
+            Selector::Country(_) => "country",
+            Selector::Region(_) => "region",
+            Selector::Group(_) => "group",
+        }
+    }
+
+    /// Whether `firm` is selected.
+    pub fn matches(&self, firm: &Firm) -> bool {
+        match self {
+            Selector::Firm(id) => firm.id == *id,
+            Selector::Country(cc) => firm.country == *cc,
+            Selector::Region(r) => firm.region.as_deref() == Some(r.as_str()),
+            Selector::Group(g) => firm.group == *g,
+        }
+    }
+}
+
+/// A validated cut: a selector, a severity in (0, 1], and the firms it matches (never empty).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cut {
+    /// The cut as the user wrote it (reported back verbatim).
+    pub text: String,
+    pub selector: Selector,
+    /// Fraction of capacity lost, in (0, 1].
+    pub severity: f64,
+    /// The firms it matches, sorted, never empty.
+    pub firms: Vec<FirmIdx>,
+}
+
+/// A named what-if scenario.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scenario {
+    pub name: String,
+    pub description: Option<String>,
+    pub cuts: Vec<Cut>,
+    pub duration_days: Option<f64>,
+}
+
+/// A citation from `dataset.toml`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Source {
+    pub title: String,
+    #[serde(default)]
+    pub publisher: Option<String>,
+    #[serde(default)]
+    pub url: Option<String>,
+    #[serde(default)]
+    pub year: Option<i64>,
+    /// Verification status as recorded by the dataset's author (e.g. `V` verified, `R` unverified).
+    #[serde(default)]
+    pub status: Option<String>,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// Descriptive metadata from `dataset.toml`; every field is optional.
+#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct DatasetMeta {
+    #[serde(default)]
+    pub title: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub currency: Option<String>,
+    /// As-of date of the data, as written (e.g. `2025-06-30`).
+    #[serde(default)]
+    pub as_of: Option<String>,
+    #[serde(default)]
+    pub sources: Vec<Source>,
+    /// Modelling assumptions, listed in the report.
+    #[serde(default)]
+    pub assumptions: Vec<String>,
+}
+
+/// A warning about valid but suspicious input (unknown columns, normalised shares).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Note {
+    pub file: String,
+    pub message: String,
+}
+
+/// A fully validated dataset.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Dataset {
+    /// The dataset directory's name (used for report file names).
+    pub name: String,
+    pub path: PathBuf,
+    /// Sorted by id.
+    pub firms: Vec<Firm>,
+    /// Sorted by id: every component listed in `components.*` or named in sourcing.
+    pub components: Vec<Component>,
+    /// Sorted by (buyer, component, supplier).
+    pub sourcing: Vec<SourcingRow>,
+    /// Whether sourcing has an `annual_value` column (then every row has a value).
+    pub has_values: bool,
+    pub share_source: ShareSource,
+    /// Pairs rescaled by `--normalize-shares` (empty without it).
+    pub normalized: Vec<Normalized>,
+    pub scenarios: Vec<Scenario>,
+    pub meta: DatasetMeta,
+    /// Non-fatal remarks made while loading, reported with the results.
+    pub notes: Vec<Note>,
+}
+
+impl Dataset {
+    /// Look a firm up by id.
+    pub fn firm_index(&self, id: &str) -> Option<FirmIdx> {
+        self.firms.binary_search_by(|f| f.id.as_str().cmp(id)).ok()
+    }
+
+    /// Distinct countries of firms, sorted.
+    pub fn countries(&self) -> Vec<&str> {
+        let mut c: Vec<&str> = self.firms.iter().map(|f| f.country.as_str()).collect();
+        c.sort_unstable();
+        c.dedup();
+        c
+    }
+
+    /// Components that appear in the sourcing table (a listed but unused component is not counted).
+    pub fn used_components(&self) -> Vec<CompIdx> {
+        let mut used = vec![false; self.components.len()];
+        for r in &self.sourcing {
+            used[r.component] = true;
+        }
+        (0..used.len()).filter(|&k| used[k]).collect()
+    }
+
+    /// Firms grouped by a key (country, region or named group), each list sorted.
+    pub fn firms_by<F>(&self, key: F) -> BTreeMap<String, Vec<FirmIdx>>
+    where
+        F: Fn(&Firm) -> Option<&str>,
+    {
+        let mut map: BTreeMap<String, Vec<FirmIdx>> = BTreeMap::new();
+        for (i, f) in self.firms.iter().enumerate() {
+            if let Some(k) = key(f) {
+                map.entry(k.to_string()).or_default().push(i);
+            }
+        }
+        map
+    }
+}

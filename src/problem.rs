@@ -1,0 +1,153 @@
+//! Input problems: what is wrong, where (file, row, column) and with which value.
+//!
+//! Loading collects every problem it finds instead of stopping at the first, so that a user
+//! fixes a file in one pass. Rendering caps the list per file and says how many were left out.
+
+use std::fmt;
+
+/// How many problems of one file are printed before the rest are summarised.
+pub const PROBLEMS_PER_FILE: usize = 50;
+
+/// One problem in the input.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Problem {
+    /// The file as the user can find it (the dataset path joined with the file name).
+    pub file: String,
+    /// Row as a spreadsheet shows it: the header is row 1, the first data row is row 2.
+    pub row: Option<usize>,
+    pub column: Option<String>,
+    /// What is wrong, quoting the offending value.
+    pub message: String,
+    /// An optional suggestion, printed on its own `hint:` line.
+    pub hint: Option<String>,
+}
+
+impl Problem {
+    /// A problem about a file as a whole.
+    pub fn file(file: impl Into<String>, message: impl Into<String>) -> Self {
+        Problem {
+            file: file.into(),
+            row: None,
+            column: None,
+            message: message.into(),
+            hint: None,
+        }
+    }
+
+    /// A problem at a row and column.
+    pub fn cell(
+        file: impl Into<String>,
+        row: usize,
+        column: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        Problem {
+            file: file.into(),
+            row: Some(row),
+            column: Some(column.into()),
+            message: message.into(),
+            hint: None,
+        }
+    }
+
+    /// Adds a `hint:` line.
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file)?;
+        match (self.row, &self.column) {
+            (Some(r), Some(c)) => write!(f, " row {r}, column {c}")?,
+            (Some(r), None) => write!(f, " row {r}")?,
+            (None, Some(c)) => write!(f, ", column {c}")?,
+            (None, None) => {}
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+/// Quotes a value from the input for a message, escaping control characters and cutting very
+/// long values so that one hostile cell cannot flood the terminal.
+pub fn quote(value: &str) -> String {
+    const MAX: usize = 80;
+    let mut out = String::with_capacity(value.len().min(MAX) + 2);
+    out.push('"');
+    for (n, ch) in value.chars().enumerate() {
+        if n == MAX {
+            out.push('…');
+            break;
+        }
+        match ch {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if c.is_control() => out.extend(c.escape_default()),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// Renders problems grouped by file, in the order they were found per file, capped per file.
+pub fn render(problems: &[Problem]) -> String {
+    let mut files: Vec<&str> = Vec::new();
+    for p in problems {
+        if !files.contains(&p.file.as_str()) {
+            files.push(&p.file);
+        }
+    }
+    let mut out = String::new();
+    for file in files {
+        let of_file: Vec<&Problem> = problems.iter().filter(|p| p.file == file).collect();
+        for p in of_file.iter().take(PROBLEMS_PER_FILE) {
+            out.push_str(&format!("error: {p}\n"));
+            if let Some(h) = &p.hint {
+                out.push_str(&format!("  hint: {h}\n"));
+            }
+        }
+        if of_file.len() > PROBLEMS_PER_FILE {
+            out.push_str(&format!(
+                "error: {file}: {} more problems not shown\n",
+                of_file.len() - PROBLEMS_PER_FILE
+            ));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn display_names_file_row_and_column() {
+        let p = Problem::cell("d/sourcing.csv", 14, "share", "\"abc\" is not a number");
+        assert_eq!(
+            p.to_string(),
+            "d/sourcing.csv row 14, column share: \"abc\" is not a number"
+        );
+    }
+
+    #[test]
+    fn quote_escapes_and_truncates() {
+        assert_eq!(quote("a\"b\nc"), "\"a\\\"b\\nc\"");
+        let long = "x".repeat(200);
+        assert_eq!(quote(&long).chars().count(), 80 + 3);
+    }
+
+    #[test]
+    fn render_caps_per_file() {
+        let mut ps: Vec<Problem> = (0..60)
+            .map(|i| Problem::cell("a.csv", i + 2, "share", "bad"))
+            .collect();
+        ps.push(Problem::file("b.csv", "empty"));
+        let out = render(&ps);
+        assert_eq!(out.lines().count(), PROBLEMS_PER_FILE + 1 + 1);
+        assert!(out.contains("a.csv: 10 more problems not shown"));
+        assert!(out.ends_with("error: b.csv: empty\n"));
+    }
+}

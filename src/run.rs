@@ -1,0 +1,132 @@
+//! Runs a parsed command line: resolves arguments into settings, loads datasets, calls the
+//! analyses and writes outputs. This and [`crate::output`] are the only places that touch the
+//! terminal and the file system's outputs; the exit status is computed from data, never from
+//! printed text.
+
+use std::io::{self, Write};
+use std::path::PathBuf;
+
+use crate::cli::{Cli, Command, InputArgs};
+use crate::graph::SupplyGraph;
+use crate::ingest::{self, LoadOptions};
+use crate::model::Dataset;
+use crate::problem::{render, Problem};
+
+/// Exit status: success.
+pub const EXIT_OK: u8 = 0;
+/// Exit status: policy findings at deny level.
+pub const EXIT_FINDINGS: u8 = 1;
+/// Exit status: bad input, I/O error or bad usage.
+pub const EXIT_ERROR: u8 = 2;
+
+/// Runs the command and returns the exit status.
+pub fn run(cli: Cli) -> u8 {
+    let mut out = Out::default();
+    let status = match cli.command {
+        Command::Validate(args) => validate(&args.input, &mut out),
+        Command::Analyze(args) => crate::analyze::analyze_command(&args, &mut out),
+    };
+    status
+}
+
+/// stdout for data, stderr for diagnostics. A closed stdout (`scrisk ... | head`) ends the
+/// output quietly instead of panicking.
+#[derive(Default)]
+pub struct Out {
+    stdout_closed: bool,
+}
+
+impl Out {
+    /// Prints a line of data on stdout.
+    pub fn line(&mut self, s: &str) {
+        if self.stdout_closed {
+            return;
+        }
+        let mut lock = io::stdout().lock();
+        if writeln!(lock, "{s}").and_then(|_| lock.flush()).is_err() {
+            self.stdout_closed = true;
+        }
+    }
+
+    /// Prints diagnostics (already terminated lines) on stderr.
+    pub fn diag(&mut self, s: &str) {
+        let _ = io::stderr().lock().write_all(s.as_bytes());
+    }
+
+    /// Prints problems on stderr.
+    pub fn problems(&mut self, problems: &[Problem]) {
+        self.diag(&render(problems));
+    }
+}
+
+/// Expands the command-line paths into dataset directories; problems for paths that hold none.
+pub fn discover_all(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Problem>) {
+    let mut dirs = Vec::new();
+    let mut problems = Vec::new();
+    for p in paths {
+        match ingest::discover(p) {
+            Ok(found) => dirs.extend(found),
+            Err(e) => problems.push(e),
+        }
+    }
+    (dirs, problems)
+}
+
+/// Loads one dataset and builds its graph, printing problems and notes.
+pub fn load_one(dir: &std::path::Path, input: &InputArgs, out: &mut Out) -> Option<(Dataset, SupplyGraph)> {
+    let opts = LoadOptions {
+        normalize_shares: input.normalize_shares,
+    };
+    match ingest::load(dir, opts) {
+        Ok(ds) => {
+            for n in &ds.notes {
+                out.diag(&format!("warning: {}: {}\n", n.file, n.message));
+            }
+            let g = SupplyGraph::build(&ds);
+            Some((ds, g))
+        }
+        Err(problems) => {
+            out.problems(&problems);
+            out.diag(&format!(
+                "error: {}: {} problem{} found; fix them and run again\n",
+                dir.display(),
+                problems.len(),
+                if problems.len() == 1 { "" } else { "s" }
+            ));
+            None
+        }
+    }
+}
+
+/// A one-line summary of a dataset.
+pub fn summary_line(ds: &Dataset, g: &SupplyGraph) -> String {
+    let cycles = g.cycles().count();
+    format!(
+        "{}: {} firms, {} components, {} sourcing rows, {} end firms, {} countries, {} cycle{}",
+        ds.path.display(),
+        ds.firms.len(),
+        ds.used_components().len(),
+        ds.sourcing.len(),
+        g.end_firms.len(),
+        ds.countries().len(),
+        cycles,
+        if cycles == 1 { "" } else { "s" }
+    )
+}
+
+fn validate(input: &InputArgs, out: &mut Out) -> u8 {
+    let (dirs, problems) = discover_all(&input.paths);
+    let mut failed = !problems.is_empty();
+    out.problems(&problems);
+    for dir in &dirs {
+        match load_one(dir, input, out) {
+            Some((ds, g)) => out.line(&format!("ok {}", summary_line(&ds, &g))),
+            None => failed = true,
+        }
+    }
+    if failed {
+        EXIT_ERROR
+    } else {
+        EXIT_OK
+    }
+}
