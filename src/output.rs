@@ -19,9 +19,8 @@ pub fn safe_file_stem(name: &str) -> String {
             c => c,
         })
         .collect();
-    while s.starts_with('.') {
-        s.replace_range(0..1, "_");
-    }
+    let leading_dots = s.chars().take_while(|&c| c == '.').count();
+    s.replace_range(0..leading_dots, &"_".repeat(leading_dots));
     if s.is_empty() {
         s.push_str("dataset");
     }
@@ -53,7 +52,7 @@ mod tests {
 
     #[test]
     fn stems_cannot_escape_the_output_directory() {
-        assert_eq!(safe_file_stem("../etc"), "_._etc");
+        assert_eq!(safe_file_stem("../etc"), "___etc");
         assert_eq!(safe_file_stem("a/b\\c"), "a_b_c");
         assert_eq!(safe_file_stem(".."), "__");
         assert_eq!(safe_file_stem(""), "dataset");

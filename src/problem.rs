@@ -60,9 +60,11 @@ impl Problem {
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.file)?;
+        // TOML files are read as text: their position is a line, not a table row.
+        let row = if self.file.ends_with(".toml") { "line" } else { "row" };
         match (self.row, &self.column) {
-            (Some(r), Some(c)) => write!(f, " row {r}, column {c}")?,
-            (Some(r), None) => write!(f, " row {r}")?,
+            (Some(r), Some(c)) => write!(f, " {row} {r}, column {c}")?,
+            (Some(r), None) => write!(f, " {row} {r}")?,
             (None, Some(c)) => write!(f, ", column {c}")?,
             (None, None) => {}
         }
@@ -103,10 +105,15 @@ pub fn render(problems: &[Problem]) -> String {
     let mut out = String::new();
     for file in files {
         let of_file: Vec<&Problem> = problems.iter().filter(|p| p.file == file).collect();
+        // A hint is printed once per file: eighty identical hints help nobody.
+        let mut hinted: Vec<&str> = Vec::new();
         for p in of_file.iter().take(PROBLEMS_PER_FILE) {
             out.push_str(&format!("error: {p}\n"));
             if let Some(h) = &p.hint {
-                out.push_str(&format!("  hint: {h}\n"));
+                if !hinted.contains(&h.as_str()) {
+                    hinted.push(h);
+                    out.push_str(&format!("  hint: {h}\n"));
+                }
             }
         }
         if of_file.len() > PROBLEMS_PER_FILE {

@@ -100,17 +100,18 @@ pub fn load_one(dir: &std::path::Path, input: &InputArgs, out: &mut Out) -> Opti
 
 /// A one-line summary of a dataset.
 pub fn summary_line(ds: &Dataset, g: &SupplyGraph) -> String {
-    let cycles = g.cycles().count();
+    let n = |count: usize, one: &str, many: &str| {
+        format!("{count} {}", if count == 1 { one } else { many })
+    };
     format!(
-        "{}: {} firms, {} components, {} sourcing rows, {} end firms, {} countries, {} cycle{}",
+        "{}: {}, {}, {}, {}, {}, {}",
         ds.path.display(),
-        ds.firms.len(),
-        ds.used_components().len(),
-        ds.sourcing.len(),
-        g.end_firms.len(),
-        ds.countries().len(),
-        cycles,
-        if cycles == 1 { "" } else { "s" }
+        n(ds.firms.len(), "firm", "firms"),
+        n(ds.used_components().len(), "component", "components"),
+        n(ds.sourcing.len(), "sourcing row", "sourcing rows"),
+        n(g.end_firms.len(), "end firm", "end firms"),
+        n(ds.countries().len(), "country", "countries"),
+        n(g.cycles().count(), "cycle", "cycles"),
     )
 }
 

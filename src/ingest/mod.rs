@@ -302,7 +302,7 @@ fn read_firms(t: &Table, problems: &mut Vec<Problem>, notes: &mut Vec<Note>) -> 
     let mut seen: HashMap<&str, usize> = HashMap::new();
     let mut firms = Vec::with_capacity(t.height());
     for i in 0..t.height() {
-        let row = i + 2;
+        let row = t.row(i);
         let id = ids[i].as_deref();
         match id {
             None => problems.push(Problem::cell(file, row, "firm_id", "is empty; every firm needs an id")),
@@ -396,7 +396,7 @@ fn read_components(
     let mut out: BTreeMap<String, Option<String>> = BTreeMap::new();
     let mut rows: HashMap<String, usize> = HashMap::new();
     for (i, id) in ids.into_iter().enumerate() {
-        let row = i + 2;
+        let row = t.row(i);
         match id {
             None => problems.push(Problem::cell(&t.file, row, "component", "is empty")),
             Some(id) => {
@@ -483,7 +483,7 @@ fn read_sourcing(
     // Pairs with a rejected row are not checked for their share sum (it would be wrong).
     let mut broken_pairs: BTreeSet<(String, String)> = BTreeSet::new();
     for i in 0..t.height() {
-        let row = i + 2;
+        let row = t.row(i);
         let n_before = problems.len();
         let buyer = lookup(&buyers[i], "buyer_id", row, problems);
         let supplier = lookup(&suppliers[i], "supplier_id", row, problems);
@@ -517,7 +517,11 @@ fn read_sourcing(
                     ));
                     Err(())
                 }
-                NumCell::Num(v) if !(v.is_finite() && *v > 0.0 && *v <= 1.0) => {
+                NumCell::Num(v) if !v.is_finite() => {
+                    problems.push(Problem::cell(file, row, "share", format!("{v} is not a finite number")));
+                    Err(())
+                }
+                NumCell::Num(v) if !(*v > 0.0 && *v <= 1.0) => {
                     problems.push(Problem::cell(file, row, "share", format!("{v} is outside (0, 1]")).with_hint(
                         "a share is a fraction in (0, 1], e.g. 0.4 for 40%; drop a supplier with share 0",
                     ));
@@ -603,7 +607,11 @@ fn read_sourcing(
         }
         let pair = &raw[start..end];
         let (b, k) = (pair[0].buyer, pair[0].component.as_str());
-        let pair_rows = || pair.iter().map(|r| r.row.to_string()).collect::<Vec<_>>().join(", ");
+        let pair_rows = || {
+            let mut rows: Vec<usize> = pair.iter().map(|r| r.row).collect();
+            rows.sort_unstable();
+            rows
+        };
         let broken = broken_pairs.contains(&(firm_id(b).to_string(), k.to_string()));
         let shares: Vec<f64> = match share_source {
             ShareSource::Given => {
@@ -618,13 +626,13 @@ fn read_sourcing(
                     problems.push(
                         Problem::cell(
                             file,
-                            pair[0].row,
+                            pair_rows()[0],
                             "share",
                             format!(
                                 "shares of buyer {} for component {} sum to {sum}, not 1 (rows {})",
                                 quote(firm_id(b)),
                                 quote(k),
-                                pair_rows()
+                                pair_rows().iter().map(|r| r.to_string()).collect::<Vec<_>>().join(", ")
                             ),
                         )
                         .with_hint("fix the shares, or pass --normalize-shares to rescale them"),

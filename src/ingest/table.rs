@@ -29,12 +29,19 @@ pub(crate) struct Table {
     df: DataFrame,
     /// (normalised name, name in the file), in file order.
     columns: Vec<(String, String)>,
+    /// Spreadsheet row of each data row, when blank lines make it differ from index + 2.
+    rows: Option<Vec<usize>>,
 }
 
 impl Table {
     /// Number of data rows.
     pub fn height(&self) -> usize {
         self.df.height()
+    }
+
+    /// The row a spreadsheet shows for data row `i` (header = row 1; blank lines count).
+    pub fn row(&self, i: usize) -> usize {
+        self.rows.as_ref().map_or(i + 2, |r| r[i])
     }
 
     /// Normalised names of all columns, in file order.
@@ -150,6 +157,7 @@ pub(crate) fn read_table(path: &Path, file: &str, problems: &mut Vec<Problem>) -
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("parquet"));
     let before = problems.len();
+    let mut rows = None;
     let df = if is_parquet {
         read_parquet(path, file, problems)?
     } else {
@@ -158,16 +166,20 @@ pub(crate) fn read_table(path: &Path, file: &str, problems: &mut Vec<Problem>) -
             return None;
         }
         let df = read_csv(path, file, problems)?;
-        if df.height() != records {
+        if df.height() != records.len() {
             problems.push(Problem::file(
                 file,
                 format!(
-                    "read {} data rows, but the file has {records} records; \
+                    "read {} data rows, but the file has {} records; \
                      refusing to guess which rows were lost",
-                    df.height()
+                    df.height(),
+                    records.len()
                 ),
             ));
             return None;
+        }
+        if records.iter().enumerate().any(|(i, &r)| r != i + 2) {
+            rows = Some(records);
         }
         df
     };
@@ -199,6 +211,7 @@ pub(crate) fn read_table(path: &Path, file: &str, problems: &mut Vec<Problem>) -
         file: file.to_string(),
         df,
         columns,
+        rows,
     })
 }
 
@@ -246,9 +259,10 @@ fn first_line(s: &str) -> &str {
     s.lines().next().unwrap_or(s)
 }
 
-/// The CSV pre-check: every record has as many fields as the header, every field is UTF-8,
-/// there is a header. Returns the number of data records.
-fn precheck_csv(path: &Path, file: &str, problems: &mut Vec<Problem>) -> Option<usize> {
+/// The CSV pre-check: there is a header naming each column once, every record has as many
+/// fields as the header, every field is UTF-8. Returns the spreadsheet row of each data record
+/// (blank lines, which CSV readers skip, still count as rows, as in a spreadsheet).
+fn precheck_csv(path: &Path, file: &str, problems: &mut Vec<Problem>) -> Option<Vec<usize>> {
     // Enough to show the cap and the count of the rest, without holding millions of problems.
     const MAX_PROBLEMS: usize = 10_000;
     let mut rdr = match csv::ReaderBuilder::new()
@@ -266,15 +280,20 @@ fn precheck_csv(path: &Path, file: &str, problems: &mut Vec<Problem>) -> Option<
     let mut record = csv::ByteRecord::new();
     let mut index = 0usize;
     let mut found = 0usize;
+    let mut rows: Vec<usize> = Vec::new();
+    // Spreadsheet rows: blank lines count as rows (a spreadsheet shows them), a quoted field
+    // spanning several lines does not. The csv reader skips blank lines without saying where, so
+    // a separate pass finds the row each record starts on.
+    let starts = record_rows(path);
     loop {
         match rdr.read_byte_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {}
             Err(e) => {
-                let row = e.position().map_or(index + 1, |p| p.record() as usize + 1);
+                let k = e.position().map_or(index, |p| p.record() as usize);
                 problems.push(Problem {
                     file: file.to_string(),
-                    row: Some(row),
+                    row: Some(starts.get(k).copied().unwrap_or(k + 1)),
                     column: None,
                     message: format!("cannot read CSV: {e}"),
                     hint: None,
@@ -282,7 +301,7 @@ fn precheck_csv(path: &Path, file: &str, problems: &mut Vec<Problem>) -> Option<
                 return None;
             }
         }
-        let row = index + 1;
+        let row = starts.get(index).copied().unwrap_or(index + 1);
         if index == 0 {
             for (i, field) in record.iter().enumerate() {
                 match std::str::from_utf8(field) {
@@ -293,7 +312,23 @@ fn precheck_csv(path: &Path, file: &str, problems: &mut Vec<Problem>) -> Option<
                     }
                 }
             }
+            let mut seen: Vec<String> = Vec::new();
+            for (i, h) in header.iter().enumerate() {
+                let norm = normalise_header(h);
+                if norm.is_empty() {
+                    problems.push(Problem::cell(file, 1, format!("#{}", i + 1), "the header names no column here"));
+                } else if seen.contains(&norm) {
+                    problems.push(Problem::cell(
+                        file,
+                        1,
+                        norm.clone(),
+                        format!("column {} appears more than once (column #{})", quote(&norm), i + 1),
+                    ));
+                }
+                seen.push(norm);
+            }
         } else {
+            rows.push(row);
             if record.len() != header.len() && found < MAX_PROBLEMS {
                 found += 1;
                 problems.push(
@@ -330,7 +365,66 @@ fn precheck_csv(path: &Path, file: &str, problems: &mut Vec<Problem>) -> Option<
         problems.push(Problem::file(file, "file is empty (no header row)"));
         return None;
     }
-    Some(index - 1)
+    Some(rows)
+}
+
+/// The spreadsheet row (1-based, blank lines counted) on which each CSV record starts, found
+/// with the same quoting rules as the `csv` crate: a quote opens a quoted field only at the start
+/// of a field, and line breaks inside a quoted field belong to the field. CR, LF and CRLF each end
+/// a line. Streams the file, so memory grows only with the number of records.
+fn record_rows(path: &Path) -> Vec<usize> {
+    use std::io::Read;
+    #[derive(Clone, Copy, PartialEq)]
+    enum State {
+        FieldStart,
+        Unquoted,
+        Quoted,
+        QuoteInQuoted,
+    }
+    let mut rows = Vec::new();
+    let Ok(f) = std::fs::File::open(path) else { return rows };
+    let mut reader = std::io::BufReader::with_capacity(1 << 16, f);
+    let mut buf = vec![0u8; 1 << 16];
+    let mut state = State::FieldStart;
+    let mut line = 1usize; // the physical line (= spreadsheet row) being read
+    let mut line_has_content = false;
+    let mut after_cr = false;
+    loop {
+        let n = match reader.read(&mut buf) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => n,
+        };
+        for &b in &buf[..n] {
+            let was_after_cr = std::mem::replace(&mut after_cr, false);
+            if state == State::Quoted {
+                if b == b'"' {
+                    state = State::QuoteInQuoted;
+                }
+                continue;
+            }
+            match b {
+                b'\n' if was_after_cr => {}
+                b'\n' | b'\r' => {
+                    after_cr = b == b'\r';
+                    line += 1;
+                    line_has_content = false;
+                    state = State::FieldStart;
+                }
+                _ => {
+                    if !line_has_content {
+                        line_has_content = true;
+                        rows.push(line);
+                    }
+                    state = match (state, b) {
+                        (_, b',') => State::FieldStart,
+                        (State::FieldStart, b'"') | (State::QuoteInQuoted, b'"') => State::Quoted,
+                        _ => State::Unquoted,
+                    };
+                }
+            }
+        }
+    }
+    rows
 }
 
 fn utf8_problem(file: &str, row: usize, col: &str, e: std::str::Utf8Error) -> Problem {
@@ -361,5 +455,45 @@ mod tests {
     #[test]
     fn headers_are_normalised() {
         assert_eq!(normalise_header("\u{feff} Firm_ID "), "firm_id");
+    }
+}
+
+#[cfg(test)]
+mod precheck_tests {
+    use super::*;
+
+    fn rows_of(text: &[u8]) -> (Option<Vec<usize>>, Vec<Problem>) {
+        let dir = std::env::temp_dir().join(format!("scrisk-precheck-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join(format!("t{}.csv", text.len()));
+        std::fs::write(&path, text).unwrap();
+        let mut problems = Vec::new();
+        let rows = precheck_csv(&path, "t.csv", &mut problems);
+        (rows, problems)
+    }
+
+    #[test]
+    fn blank_lines_count_as_rows_like_a_spreadsheet() {
+        let (rows, problems) = rows_of(b"a,b\n1,2\n\n3,4\r\n\r\n\r\n5,6\n");
+        assert!(problems.is_empty());
+        assert_eq!(rows.unwrap(), vec![2, 4, 7]);
+    }
+
+    #[test]
+    fn quoted_line_breaks_stay_in_one_row_and_a_missing_final_newline_is_fine() {
+        let (rows, problems) = rows_of(b"a,b\n\"x\ny\",2\n\n3,4");
+        assert!(problems.is_empty());
+        assert_eq!(rows.unwrap(), vec![2, 4]);
+    }
+
+    #[test]
+    fn ragged_rows_and_bad_bytes_are_located() {
+        let (_, problems) = rows_of(b"a,b\n1,2,3\n\n4\n\"x\xff\",5\n");
+        let found: Vec<(Option<usize>, Option<String>)> =
+            problems.iter().map(|p| (p.row, p.column.clone())).collect();
+        assert_eq!(
+            found,
+            vec![(Some(2), None), (Some(4), None), (Some(5), Some("a".into()))]
+        );
     }
 }
