@@ -17,7 +17,11 @@ use crate::run::{discover_all, load_one, Out, EXIT_ERROR, EXIT_OK};
 use crate::sweep::{self, WhatIfSettings};
 
 /// The `--cut` flags as the scenario "cli", resolved against a dataset's firms.
-pub fn cli_scenario(ds: &Dataset, cuts: &[String], duration: Option<f64>) -> Result<Option<Scenario>, Vec<Problem>> {
+pub fn cli_scenario(
+    ds: &Dataset,
+    cuts: &[String],
+    duration: Option<f64>,
+) -> Result<Option<Scenario>, Vec<Problem>> {
     if cuts.is_empty() {
         return Ok(None);
     }
@@ -27,7 +31,10 @@ pub fn cli_scenario(ds: &Dataset, cuts: &[String], duration: Option<f64>) -> Res
         match resolve_cut(c, &ds.firms) {
             Ok(cut) => resolved.push(cut),
             Err(e) => {
-                let mut p = Problem::file(format!("--cut {c}"), format!("{} (dataset {})", e.message, ds.path.display()));
+                let mut p = Problem::file(
+                    format!("--cut {c}"),
+                    format!("{} (dataset {})", e.message, ds.path.display()),
+                );
                 p.hint = e.hint;
                 problems.push(p);
             }
@@ -48,7 +55,10 @@ pub fn cli_scenario(ds: &Dataset, cuts: &[String], duration: Option<f64>) -> Res
 /// Checks settings that do not depend on a dataset.
 fn check_settings(args: &AnalyzeArgs) -> Result<(), Problem> {
     if !(args.recovery_days.is_finite() && args.recovery_days >= 0.0) {
-        return Err(Problem::file("--recovery-days", format!("{} must be a number of days >= 0", args.recovery_days)));
+        return Err(Problem::file(
+            "--recovery-days",
+            format!("{} must be a number of days >= 0", args.recovery_days),
+        ));
     }
     Ok(())
 }
@@ -104,7 +114,11 @@ pub fn analyze_command(args: &AnalyzeArgs, out: &mut Out) -> u8 {
             }
         }
         if !written.is_empty() {
-            out.line(&format!("{} -> {}", crate::run::summary_line(&ds, &g), written.join(", ")));
+            out.line(&format!(
+                "{} -> {}",
+                crate::run::summary_line(&ds, &g),
+                written.join(", ")
+            ));
         }
     }
     if failed {

@@ -243,7 +243,10 @@ pub(crate) mod tests {
             name: "tiny".into(),
             path: "tiny".into(),
             components: (0..ncomp)
-                .map(|k| crate::model::Component { id: format!("k{k}"), name: None })
+                .map(|k| crate::model::Component {
+                    id: format!("k{k}"),
+                    name: None,
+                })
                 .collect(),
             has_values: rows.iter().any(|r| r.4.is_some()),
             firms: fs,

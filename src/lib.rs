@@ -4,16 +4,16 @@
 //! [`graph`] builds the supplier graph once, the analyses read both, and the report renders
 //! the results. Only the binary and [`run`] touch the terminal and the file system's outputs.
 
-pub mod graph;
-pub mod ingest;
-pub mod model;
-pub mod problem;
+pub mod analysis;
 pub mod analyze;
 pub mod cli;
+pub mod graph;
+pub mod ingest;
 pub mod metrics;
-pub mod run;
-pub mod whatif;
-pub mod sweep;
-pub mod analysis;
+pub mod model;
 pub mod output;
+pub mod problem;
 pub mod report;
+pub mod run;
+pub mod sweep;
+pub mod whatif;

@@ -195,7 +195,10 @@ fn pair_metrics(ds: &Dataset, range: std::ops::Range<usize>, t: Thresholds) -> P
     let exposure = match rows {
         [only] if only.supplier == buyer => Exposure::InHouse,
         [_] => Exposure::SingleSource,
-        _ if rows.iter().all(|r| firm(r).country == firm(&rows[0]).country) => {
+        _ if rows
+            .iter()
+            .all(|r| firm(r).country == firm(&rows[0]).country) =>
+        {
             Exposure::SingleCountry
         }
         _ => Exposure::MultiSource,
@@ -258,7 +261,9 @@ fn component_metrics(ds: &Dataset, k: CompIdx, t: Thresholds) -> ComponentMetric
         *by_group.entry(f.group.as_str()).or_insert(0.0) += w(r);
     }
     let share = |m: BTreeMap<&str, f64>| -> BTreeMap<String, f64> {
-        m.into_iter().map(|(k, v)| (k.to_string(), v / total)).collect()
+        m.into_iter()
+            .map(|(k, v)| (k.to_string(), v / total))
+            .collect()
     };
     let (s, c, g) = (share(by_supplier), share(by_country), share(by_group));
     let hhi_supplier = hhi(s.values().copied());
@@ -381,7 +386,12 @@ mod tests {
         // oem buys k0 from a (CN 0.6) and b (CN 0.4): single-country, HHI 5200, country 10000.
         // k1 from a alone: single-source. k2 in-house. k3 from a (CN) and c (DE): multi-source.
         let ds = tiny(
-            &[("a", "CN", None), ("b", "CN", None), ("c", "DE", None), ("oem", "CN", None)],
+            &[
+                ("a", "CN", None),
+                ("b", "CN", None),
+                ("c", "DE", None),
+                ("oem", "CN", None),
+            ],
             &[
                 ("oem", 0, "a", 0.6, Some(6.0)),
                 ("oem", 0, "b", 0.4, Some(4.0)),
@@ -395,7 +405,12 @@ mod tests {
         let e: Vec<Exposure> = m.pairs.iter().map(|p| p.exposure).collect();
         assert_eq!(
             e,
-            [Exposure::SingleCountry, Exposure::SingleSource, Exposure::InHouse, Exposure::MultiSource]
+            [
+                Exposure::SingleCountry,
+                Exposure::SingleSource,
+                Exposure::InHouse,
+                Exposure::MultiSource
+            ]
         );
         assert!((m.pairs[0].hhi_supplier - 5200.0).abs() < 1e-9);
         assert_eq!(m.pairs[0].hhi_country, 10_000.0);
@@ -408,7 +423,12 @@ mod tests {
     #[test]
     fn component_shares_are_value_weighted_with_ties_to_the_smaller_id() {
         let ds = tiny(
-            &[("a", "CN", None), ("b", "US", None), ("x", "CN", None), ("y", "CN", None)],
+            &[
+                ("a", "CN", None),
+                ("b", "US", None),
+                ("x", "CN", None),
+                ("y", "CN", None),
+            ],
             &[
                 ("x", 0, "a", 0.5, Some(30.0)),
                 ("x", 0, "b", 0.5, Some(10.0)),

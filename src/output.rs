@@ -29,15 +29,18 @@ pub fn safe_file_stem(name: &str) -> String {
 
 /// Writes `contents` to `dir/file_name` atomically, creating `dir` if needed.
 pub fn write_atomic(dir: &Path, file_name: &str, contents: &str) -> Result<PathBuf> {
-    fs::create_dir_all(dir).with_context(|| format!("cannot create output directory {}", dir.display()))?;
+    fs::create_dir_all(dir)
+        .with_context(|| format!("cannot create output directory {}", dir.display()))?;
     let target = dir.join(file_name);
     let tmp = dir.join(format!(".{file_name}.tmp-{}", std::process::id()));
     let result = (|| -> Result<()> {
-        let mut f = fs::File::create(&tmp).with_context(|| format!("cannot create {}", tmp.display()))?;
+        let mut f =
+            fs::File::create(&tmp).with_context(|| format!("cannot create {}", tmp.display()))?;
         f.write_all(contents.as_bytes())
             .and_then(|_| f.sync_all())
             .with_context(|| format!("cannot write {}", tmp.display()))?;
-        fs::rename(&tmp, &target).with_context(|| format!("cannot replace {}", target.display()))?;
+        fs::rename(&tmp, &target)
+            .with_context(|| format!("cannot replace {}", target.display()))?;
         Ok(())
     })();
     if result.is_err() {

@@ -61,7 +61,11 @@ impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.file)?;
         // TOML files are read as text: their position is a line, not a table row.
-        let row = if self.file.ends_with(".toml") { "line" } else { "row" };
+        let row = if self.file.ends_with(".toml") {
+            "line"
+        } else {
+            "row"
+        };
         match (self.row, &self.column) {
             (Some(r), Some(c)) => write!(f, " {row} {r}, column {c}")?,
             (Some(r), None) => write!(f, " {row} {r}")?,

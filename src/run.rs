@@ -73,7 +73,11 @@ pub fn discover_all(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Problem>) {
 }
 
 /// Loads one dataset and builds its graph, printing problems and notes.
-pub fn load_one(dir: &std::path::Path, input: &InputArgs, out: &mut Out) -> Option<(Dataset, SupplyGraph)> {
+pub fn load_one(
+    dir: &std::path::Path,
+    input: &InputArgs,
+    out: &mut Out,
+) -> Option<(Dataset, SupplyGraph)> {
     let opts = LoadOptions {
         normalize_shares: input.normalize_shares,
     };

@@ -99,7 +99,11 @@ impl<'a> Engine<'a> {
             let mut sum = 0.0;
             while i < rows.len() && rows[i].component == k {
                 let r = &rows[i];
-                let x = if r.supplier == f { cap[f] } else { a[r.supplier] };
+                let x = if r.supplier == f {
+                    cap[f]
+                } else {
+                    a[r.supplier]
+                };
                 sum += r.share * x;
                 i += 1;
             }
@@ -254,8 +258,10 @@ mod tests {
         let g = SupplyGraph::build(ds);
         let e = Engine::new(ds, &g);
         let mut s = e.scratch();
-        let cuts: Vec<(FirmIdx, f64)> =
-            cuts.iter().map(|&(id, c)| (ds.firm_index(id).unwrap(), c)).collect();
+        let cuts: Vec<(FirmIdx, f64)> = cuts
+            .iter()
+            .map(|&(id, c)| (ds.firm_index(id).unwrap(), c))
+            .collect();
         e.propagate(&mut s, &cuts);
         let out = (0..ds.firms.len()).map(|f| s.a(f)).collect();
         e.reset(&mut s);
@@ -267,7 +273,12 @@ mod tests {
     fn leontief_min_over_inputs_and_sum_over_suppliers() {
         // oem needs k0 (a 0.6, b 0.4) and k1 (c 1.0).
         let ds = tiny(
-            &[("a", "CN", None), ("b", "CN", None), ("c", "DE", None), ("oem", "CN", None)],
+            &[
+                ("a", "CN", None),
+                ("b", "CN", None),
+                ("c", "DE", None),
+                ("oem", "CN", None),
+            ],
             &[
                 ("oem", 0, "a", 0.6, None),
                 ("oem", 0, "b", 0.4, None),
@@ -301,7 +312,12 @@ mod tests {
         // a needs k0 from m (0.5) and from b (0.5); b needs k1 from a (1.0). oem buys from b.
         // Cut m: a = 0.5 * 0 + 0.5 * b, b = a  =>  greatest fixed point 0.
         let ds = tiny(
-            &[("a", "CN", None), ("b", "CN", None), ("m", "CN", None), ("oem", "CN", None)],
+            &[
+                ("a", "CN", None),
+                ("b", "CN", None),
+                ("m", "CN", None),
+                ("oem", "CN", None),
+            ],
             &[
                 ("a", 0, "m", 0.5, None),
                 ("a", 0, "b", 0.5, None),
@@ -319,7 +335,12 @@ mod tests {
     #[test]
     fn time_to_survive_is_the_best_buffered_path() {
         let mut ds = tiny(
-            &[("m", "CN", None), ("x", "CN", None), ("y", "CN", None), ("oem", "CN", None)],
+            &[
+                ("m", "CN", None),
+                ("x", "CN", None),
+                ("y", "CN", None),
+                ("oem", "CN", None),
+            ],
             &[
                 ("x", 0, "m", 1.0, None),
                 ("y", 0, "m", 1.0, None),

@@ -124,7 +124,14 @@ pub fn load(dir: &Path, opts: LoadOptions) -> Result<Dataset, Vec<Problem>> {
         .as_ref()
         .and_then(|t| read_components(t, &mut problems, &mut notes));
     let sourcing = sourcing_table.as_ref().and_then(|t| {
-        read_sourcing(t, firms.as_deref(), listed.as_ref(), opts, &mut problems, &mut notes)
+        read_sourcing(
+            t,
+            firms.as_deref(),
+            listed.as_ref(),
+            opts,
+            &mut problems,
+            &mut notes,
+        )
     });
 
     let scenarios = match (&firms, read_text(dir, "scenarios.toml", &mut problems)) {
@@ -156,21 +163,32 @@ pub fn load(dir: &Path, opts: LoadOptions) -> Result<Dataset, Vec<Problem>> {
         _ => {
             if problems.is_empty() {
                 // Defensive: a table failed without saying why.
-                problems.push(Problem::file(dir.display().to_string(), "could not be loaded"));
+                problems.push(Problem::file(
+                    dir.display().to_string(),
+                    "could not be loaded",
+                ));
             }
             Err(problems)
         }
     }
 }
 
-fn open_table(dir: &Path, base: &str, required: bool, problems: &mut Vec<Problem>) -> Option<Table> {
+fn open_table(
+    dir: &Path,
+    base: &str,
+    required: bool,
+    problems: &mut Vec<Problem>,
+) -> Option<Table> {
     let files = table_files(dir, base);
     match files.as_slice() {
         [] => {
             if required {
                 problems.push(
-                    Problem::file(dir.join(format!("{base}.csv")).display().to_string(), "is missing")
-                        .with_hint(format!("a dataset needs {base}.csv or {base}.parquet")),
+                    Problem::file(
+                        dir.join(format!("{base}.csv")).display().to_string(),
+                        "is missing",
+                    )
+                    .with_hint(format!("a dataset needs {base}.csv or {base}.parquet")),
                 );
             }
             None
@@ -198,7 +216,10 @@ fn read_text(dir: &Path, name: &str, problems: &mut Vec<Problem>) -> Option<(Str
             Err(e) => {
                 problems.push(Problem::file(
                     file,
-                    format!("is not valid UTF-8 (bad byte at offset {})", e.utf8_error().valid_up_to()),
+                    format!(
+                        "is not valid UTF-8 (bad byte at offset {})",
+                        e.utf8_error().valid_up_to()
+                    ),
                 ));
                 None
             }
@@ -269,15 +290,30 @@ fn non_negative(
     match cell {
         NumCell::Empty => Ok(None),
         NumCell::Bad(s) => {
-            problems.push(Problem::cell(file, row, col, format!("{} is not a number", quote(s))));
+            problems.push(Problem::cell(
+                file,
+                row,
+                col,
+                format!("{} is not a number", quote(s)),
+            ));
             Err(())
         }
         NumCell::Num(v) if !v.is_finite() => {
-            problems.push(Problem::cell(file, row, col, format!("{v} is not a finite number")));
+            problems.push(Problem::cell(
+                file,
+                row,
+                col,
+                format!("{v} is not a finite number"),
+            ));
             Err(())
         }
         NumCell::Num(v) if *v < 0.0 => {
-            problems.push(Problem::cell(file, row, col, format!("{v} is negative; it must be >= 0")));
+            problems.push(Problem::cell(
+                file,
+                row,
+                col,
+                format!("{v} is negative; it must be >= 0"),
+            ));
             Err(())
         }
         NumCell::Num(v) => Ok(Some(*v)),
@@ -305,7 +341,12 @@ fn read_firms(t: &Table, problems: &mut Vec<Problem>, notes: &mut Vec<Note>) -> 
         let row = t.row(i);
         let id = ids[i].as_deref();
         match id {
-            None => problems.push(Problem::cell(file, row, "firm_id", "is empty; every firm needs an id")),
+            None => problems.push(Problem::cell(
+                file,
+                row,
+                "firm_id",
+                "is empty; every firm needs an id",
+            )),
             Some(id) => {
                 if let Some(first) = seen.insert(id, row) {
                     problems.push(Problem::cell(
@@ -319,13 +360,19 @@ fn read_firms(t: &Table, problems: &mut Vec<Problem>, notes: &mut Vec<Note>) -> 
             }
         }
         if names[i].is_none() {
-            problems.push(Problem::cell(file, row, "name", "is empty; every firm needs a name"));
+            problems.push(Problem::cell(
+                file,
+                row,
+                "name",
+                "is empty; every firm needs a name",
+            ));
         }
         let country = match countries[i].as_deref() {
             None => {
-                problems.push(Problem::cell(file, row, "country", "is empty").with_hint(
-                    "use ZZ when the country is unknown",
-                ));
+                problems.push(
+                    Problem::cell(file, row, "country", "is empty")
+                        .with_hint("use ZZ when the country is unknown"),
+                );
                 None
             }
             Some(c) => match country::normalise_country(c) {
@@ -378,8 +425,12 @@ fn read_components(
     let known = ["component", "name", "category", "description", "critical"];
     if !t.has("component") {
         problems.push(
-            Problem::cell(&t.file, 1, "component", "required column is missing")
-                .with_hint(format!("the header has: {}", t.column_names().collect::<Vec<_>>().join(", "))),
+            Problem::cell(&t.file, 1, "component", "required column is missing").with_hint(
+                format!(
+                    "the header has: {}",
+                    t.column_names().collect::<Vec<_>>().join(", ")
+                ),
+            ),
         );
         return None;
     }
@@ -446,7 +497,13 @@ fn read_sourcing(
     notes: &mut Vec<Note>,
 ) -> Option<SourcingResult> {
     let before = problems.len();
-    if !check_columns(t, &SOURCING_COLUMNS[..3], &SOURCING_COLUMNS, problems, notes) {
+    if !check_columns(
+        t,
+        &SOURCING_COLUMNS[..3],
+        &SOURCING_COLUMNS,
+        problems,
+        notes,
+    ) {
         return None;
     }
     let file = t.file.as_str();
@@ -459,9 +516,17 @@ fn read_sourcing(
     let has_share = t.has("share");
     let has_values = t.has("annual_value");
 
-    let firm_index: Option<HashMap<&str, usize>> =
-        firms.map(|f| f.iter().enumerate().map(|(i, f)| (f.id.as_str(), i)).collect());
-    let lookup = |id: &Option<String>, col: &str, row: usize, problems: &mut Vec<Problem>| -> Option<usize> {
+    let firm_index: Option<HashMap<&str, usize>> = firms.map(|f| {
+        f.iter()
+            .enumerate()
+            .map(|(i, f)| (f.id.as_str(), i))
+            .collect()
+    });
+    let lookup = |id: &Option<String>,
+                  col: &str,
+                  row: usize,
+                  problems: &mut Vec<Problem>|
+     -> Option<usize> {
         let Some(id) = id.as_deref() else {
             problems.push(Problem::cell(file, row, col, "is empty"));
             return None;
@@ -471,8 +536,13 @@ fn read_sourcing(
             Some(&i) => Some(i),
             None => {
                 problems.push(
-                    Problem::cell(file, row, col, format!("{} is not a firm_id in firms", quote(id)))
-                        .with_hint("every buyer and supplier must be listed in firms"),
+                    Problem::cell(
+                        file,
+                        row,
+                        col,
+                        format!("{} is not a firm_id in firms", quote(id)),
+                    )
+                    .with_hint("every buyer and supplier must be listed in firms"),
                 );
                 None
             }
@@ -495,8 +565,13 @@ fn read_sourcing(
             Some(k) => match listed {
                 Some(list) if !list.contains_key(k) => {
                     problems.push(
-                        Problem::cell(file, row, "component", format!("{} is not listed in components", quote(k)))
-                            .with_hint("add it to components.csv, or fix the spelling"),
+                        Problem::cell(
+                            file,
+                            row,
+                            "component",
+                            format!("{} is not listed in components", quote(k)),
+                        )
+                        .with_hint("add it to components.csv, or fix the spelling"),
                     );
                     None
                 }
@@ -512,13 +587,19 @@ fn read_sourcing(
                     Err(())
                 }
                 NumCell::Bad(s) => {
-                    problems.push(Problem::cell(file, row, "share", format!("{} is not a number", quote(s))).with_hint(
-                        "a share is a fraction in (0, 1], e.g. 0.4 for 40%",
-                    ));
+                    problems.push(
+                        Problem::cell(file, row, "share", format!("{} is not a number", quote(s)))
+                            .with_hint("a share is a fraction in (0, 1], e.g. 0.4 for 40%"),
+                    );
                     Err(())
                 }
                 NumCell::Num(v) if !v.is_finite() => {
-                    problems.push(Problem::cell(file, row, "share", format!("{v} is not a finite number")));
+                    problems.push(Problem::cell(
+                        file,
+                        row,
+                        "share",
+                        format!("{v} is not a finite number"),
+                    ));
                     Err(())
                 }
                 NumCell::Num(v) if !(*v > 0.0 && *v <= 1.0) => {
@@ -540,7 +621,9 @@ fn read_sourcing(
         }
         let inv = non_negative(&inventory[i], file, row, "inventory_days", problems);
         match (buyer, component, supplier, share, value, inv) {
-            (Some(b), Some(k), Some(s), Ok(share), Ok(value), Ok(inv)) if problems.len() == n_before => {
+            (Some(b), Some(k), Some(s), Ok(share), Ok(value), Ok(inv))
+                if problems.len() == n_before =>
+            {
                 raw.push(RawRow {
                     buyer: b,
                     component: k,
@@ -563,7 +646,9 @@ fn read_sourcing(
         (a.buyer, &a.component, a.supplier).cmp(&(b.buyer, &b.component, b.supplier))
     });
     for w in raw.windows(2) {
-        if (w[0].buyer, &w[0].component, w[0].supplier) == (w[1].buyer, &w[1].component, w[1].supplier) {
+        if (w[0].buyer, &w[0].component, w[0].supplier)
+            == (w[1].buyer, &w[1].component, w[1].supplier)
+        {
             let (first, again) = (w[0].row.min(w[1].row), w[0].row.max(w[1].row));
             problems.push(
                 Problem::cell(
@@ -582,11 +667,17 @@ fn read_sourcing(
     for r in &raw {
         comp_names.entry(r.component.clone()).or_insert(None);
     }
-    let comp_index: HashMap<&str, usize> =
-        comp_names.keys().enumerate().map(|(i, k)| (k.as_str(), i)).collect();
+    let comp_index: HashMap<&str, usize> = comp_names
+        .keys()
+        .enumerate()
+        .map(|(i, k)| (k.as_str(), i))
+        .collect();
     let components: Vec<Component> = comp_names
         .iter()
-        .map(|(id, name)| Component { id: id.clone(), name: name.clone() })
+        .map(|(id, name)| Component {
+            id: id.clone(),
+            name: name.clone(),
+        })
         .collect();
 
     let share_source = if has_share {
@@ -602,7 +693,10 @@ fn read_sourcing(
     let mut start = 0;
     while start < raw.len() {
         let mut end = start + 1;
-        while end < raw.len() && raw[end].buyer == raw[start].buyer && raw[end].component == raw[start].component {
+        while end < raw.len()
+            && raw[end].buyer == raw[start].buyer
+            && raw[end].component == raw[start].component
+        {
             end += 1;
         }
         let pair = &raw[start..end];
@@ -620,7 +714,11 @@ fn read_sourcing(
                 if broken || (sum - 1.0).abs() <= SHARE_TOLERANCE {
                     given
                 } else if opts.normalize_shares {
-                    normalized.push(Normalized { buyer: b, component: comp_index[k], original_sum: sum });
+                    normalized.push(Normalized {
+                        buyer: b,
+                        component: comp_index[k],
+                        original_sum: sum,
+                    });
                     given.iter().map(|s| s / sum).collect()
                 } else {
                     problems.push(
@@ -632,7 +730,11 @@ fn read_sourcing(
                                 "shares of buyer {} for component {} sum to {sum}, not 1 (rows {})",
                                 quote(firm_id(b)),
                                 quote(k),
-                                pair_rows().iter().map(|r| r.to_string()).collect::<Vec<_>>().join(", ")
+                                pair_rows()
+                                    .iter()
+                                    .map(|r| r.to_string())
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
                             ),
                         )
                         .with_hint("fix the shares, or pass --normalize-shares to rescale them"),
@@ -689,5 +791,11 @@ fn read_sourcing(
     if problems.len() > before || firms.is_none() {
         return None;
     }
-    Some(SourcingResult { rows, components, has_values, share_source, normalized })
+    Some(SourcingResult {
+        rows,
+        components,
+        has_values,
+        share_source,
+        normalized,
+    })
 }

@@ -33,9 +33,12 @@ impl CutError {
 
 /// Parses a cut string into a selector and severity, without looking at any dataset.
 pub fn parse_cut(text: &str) -> Result<(Selector, f64), CutError> {
-    let kinds_hint = "a cut is firm:ID, country:CC, region:NAME or group:NAME, optionally =SEVERITY in (0, 1]";
+    let kinds_hint =
+        "a cut is firm:ID, country:CC, region:NAME or group:NAME, optionally =SEVERITY in (0, 1]";
     let Some((kind, rest)) = text.split_once(':') else {
-        return Err(CutError::new(format!("{} has no selector kind", quote(text))).hint(kinds_hint));
+        return Err(
+            CutError::new(format!("{} has no selector kind", quote(text))).hint(kinds_hint),
+        );
     };
     // The severity follows the last '=', when what follows it is meant as a number; an id that
     // itself contains '=' can be cut by writing the severity explicitly (`firm:a=b=1`).
@@ -58,7 +61,9 @@ pub fn parse_cut(text: &str) -> Result<(Selector, f64), CutError> {
     }
     let value = value.trim();
     if value.is_empty() {
-        return Err(CutError::new(format!("{} names nothing to cut", quote(text))).hint(kinds_hint));
+        return Err(
+            CutError::new(format!("{} names nothing to cut", quote(text))).hint(kinds_hint),
+        );
     }
     let selector = match kind.trim().to_ascii_lowercase().as_str() {
         "firm" => Selector::Firm(value.to_string()),
@@ -187,7 +192,12 @@ pub(crate) fn parse_scenarios(
         let name = s.name.trim().to_string();
         let mut ok = true;
         if name.is_empty() {
-            problems.push(toml_problem(file, text, Some(span.clone()), "a scenario has an empty name".into()));
+            problems.push(toml_problem(
+                file,
+                text,
+                Some(span.clone()),
+                "a scenario has an empty name".into(),
+            ));
             ok = false;
         } else if names.contains(&name) {
             problems.push(toml_problem(
@@ -200,9 +210,12 @@ pub(crate) fn parse_scenarios(
         }
         names.push(name.clone());
         if name == "cli" {
-            problems.push(
-                toml_problem(file, text, Some(span.clone()), "the scenario name \"cli\" is reserved for --cut".into()),
-            );
+            problems.push(toml_problem(
+                file,
+                text,
+                Some(span.clone()),
+                "the scenario name \"cli\" is reserved for --cut".into(),
+            ));
             ok = false;
         }
         if s.cuts.is_empty() {
@@ -239,7 +252,10 @@ pub(crate) fn parse_scenarios(
                     file,
                     text,
                     Some(dspan.clone()),
-                    format!("scenario {}: duration_days {d} must be a number >= 0", quote(&name)),
+                    format!(
+                        "scenario {}: duration_days {d} must be a number >= 0",
+                        quote(&name)
+                    ),
                 );
                 p.column = Some("duration_days".into());
                 problems.push(p);
@@ -249,7 +265,10 @@ pub(crate) fn parse_scenarios(
         if ok {
             out.push(Scenario {
                 name,
-                description: s.description.map(|d| d.trim().to_string()).filter(|d| !d.is_empty()),
+                description: s
+                    .description
+                    .map(|d| d.trim().to_string())
+                    .filter(|d| !d.is_empty()),
                 cuts,
                 duration_days: duration.map(|(_, d)| d),
             });
@@ -296,11 +315,26 @@ mod tests {
 
     #[test]
     fn parses_selectors_and_severity() {
-        assert_eq!(parse_cut("firm:catl").unwrap(), (Selector::Firm("catl".into()), 1.0));
-        assert_eq!(parse_cut("country:cn=0.5").unwrap(), (Selector::Country("CN".into()), 0.5));
-        assert_eq!(parse_cut("firm:a=b=1").unwrap(), (Selector::Firm("a=b".into()), 1.0));
-        assert!(parse_cut("plant:x").unwrap_err().message.contains("unknown selector kind"));
-        assert!(parse_cut("firm:x=0").unwrap_err().message.contains("outside (0, 1]"));
+        assert_eq!(
+            parse_cut("firm:catl").unwrap(),
+            (Selector::Firm("catl".into()), 1.0)
+        );
+        assert_eq!(
+            parse_cut("country:cn=0.5").unwrap(),
+            (Selector::Country("CN".into()), 0.5)
+        );
+        assert_eq!(
+            parse_cut("firm:a=b=1").unwrap(),
+            (Selector::Firm("a=b".into()), 1.0)
+        );
+        assert!(parse_cut("plant:x")
+            .unwrap_err()
+            .message
+            .contains("unknown selector kind"));
+        assert!(parse_cut("firm:x=0")
+            .unwrap_err()
+            .message
+            .contains("outside (0, 1]"));
         assert!(parse_cut("firm:x=1.5").is_err());
         assert!(parse_cut("firm:x=NaN").is_err());
         assert!(parse_cut("catl").is_err());

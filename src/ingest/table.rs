@@ -74,12 +74,7 @@ impl Table {
             dt if dt.is_primitive_numeric() || dt.is_bool() => s
                 .cast(&DataType::String)
                 .map_err(|e| self.column_problem(name, &e.to_string()))?,
-            dt => {
-                return Err(self.column_problem(
-                    name,
-                    &format!("has type {dt}, expected text"),
-                ))
-            }
+            dt => return Err(self.column_problem(name, &format!("has type {dt}, expected text"))),
         };
         let ca = s
             .str()
@@ -316,13 +311,22 @@ fn precheck_csv(path: &Path, file: &str, problems: &mut Vec<Problem>) -> Option<
             for (i, h) in header.iter().enumerate() {
                 let norm = normalise_header(h);
                 if norm.is_empty() {
-                    problems.push(Problem::cell(file, 1, format!("#{}", i + 1), "the header names no column here"));
+                    problems.push(Problem::cell(
+                        file,
+                        1,
+                        format!("#{}", i + 1),
+                        "the header names no column here",
+                    ));
                 } else if seen.contains(&norm) {
                     problems.push(Problem::cell(
                         file,
                         1,
                         norm.clone(),
-                        format!("column {} appears more than once (column #{})", quote(&norm), i + 1),
+                        format!(
+                            "column {} appears more than once (column #{})",
+                            quote(&norm),
+                            i + 1
+                        ),
                     ));
                 }
                 seen.push(norm);
@@ -382,7 +386,9 @@ fn record_rows(path: &Path) -> Vec<usize> {
         QuoteInQuoted,
     }
     let mut rows = Vec::new();
-    let Ok(f) = std::fs::File::open(path) else { return rows };
+    let Ok(f) = std::fs::File::open(path) else {
+        return rows;
+    };
     let mut reader = std::io::BufReader::with_capacity(1 << 16, f);
     let mut buf = vec![0u8; 1 << 16];
     let mut state = State::FieldStart;
@@ -493,7 +499,11 @@ mod precheck_tests {
             problems.iter().map(|p| (p.row, p.column.clone())).collect();
         assert_eq!(
             found,
-            vec![(Some(2), None), (Some(4), None), (Some(5), Some("a".into()))]
+            vec![
+                (Some(2), None),
+                (Some(4), None),
+                (Some(5), Some("a".into()))
+            ]
         );
     }
 }

@@ -118,20 +118,31 @@ pub fn render(a: &Analysis) -> String {
     let ds = a.ds;
     let id = |f: usize| ds.firms[f].id.as_str();
     let comp = |k: usize| ds.components[k].id.as_str();
-    fn entries<'b>(list: &'b [crate::sweep::SweepEntry], ds: &'b crate::model::Dataset) -> Vec<Entry<'b>> {
+    fn entries<'b>(
+        list: &'b [crate::sweep::SweepEntry],
+        ds: &'b crate::model::Dataset,
+    ) -> Vec<Entry<'b>> {
         list.iter()
             .map(|e| Entry {
                 key: &e.key,
                 value_at_risk: e.value_at_risk,
                 max_loss: e.max_loss,
-                chokepoint_for: e.chokepoint_for.iter().map(|&f| ds.firms[f].id.as_str()).collect(),
+                chokepoint_for: e
+                    .chokepoint_for
+                    .iter()
+                    .map(|&f| ds.firms[f].id.as_str())
+                    .collect(),
                 time_weighted_loss: e.time_weighted_loss,
                 risk_exposure_index: e.risk_exposure_index,
             })
             .collect()
     }
     let w = &a.whatif;
-    let mut notes: Vec<String> = ds.notes.iter().map(|n| format!("{}: {}", n.file, n.message)).collect();
+    let mut notes: Vec<String> = ds
+        .notes
+        .iter()
+        .map(|n| format!("{}: {}", n.file, n.message))
+        .collect();
     if w.unconverged {
         notes.push("a supply cycle did not converge within the iteration bound; its availabilities are upper bounds".into());
     }

@@ -1,0 +1,116 @@
+//! The command line: help, exit codes, messages for wrong arguments.
+
+use crate::util::{files, root, scrisk};
+
+#[test]
+fn help_names_every_command_and_the_exit_codes() {
+    let run = scrisk(["--help"]);
+    assert_eq!(run.code, 0);
+    for needle in ["validate", "analyze", "Exit status", "2  error"] {
+        assert!(
+            run.stdout.contains(needle),
+            "{needle} missing from:\n{}",
+            run.stdout
+        );
+    }
+    insta::assert_snapshot!("help", run.snapshot(&[]));
+    let run = scrisk(["analyze", "--help"]);
+    assert_eq!(run.code, 0);
+    insta::assert_snapshot!("help_analyze", run.snapshot(&[]));
+}
+
+#[test]
+fn validate_prints_one_summary_line() {
+    let run = scrisk(["validate", "tests/fixtures/example"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        run.stdout,
+        "ok tests/fixtures/example: 11 firms, 9 components, 18 sourcing rows, 2 end firms, 5 countries, 1 cycle\n"
+    );
+}
+
+#[test]
+fn a_missing_path_is_an_error() {
+    let run = scrisk(["validate", "no/such/dir"]);
+    assert_eq!(run.code, 2);
+    insta::assert_snapshot!("missing_path", run.snapshot(&[]));
+}
+
+#[test]
+fn a_directory_without_datasets_is_an_error() {
+    let run = scrisk(["validate", "tests/corpus/multi/notes"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("notes"), "{}", run.stderr);
+}
+
+#[test]
+fn cut_typos_are_errors_not_zero_impact() {
+    let out = tempfile::tempdir().expect("temp dir");
+    for (cut, expect) in [
+        ("firm:catl-ndd", "matches no firm"),
+        ("country:XX", "matches no firm"),
+        ("plant:catl-nd", "unknown selector kind"),
+        ("firm:catl-nd=1.5", "outside (0, 1]"),
+        ("firm:catl-nd=0", "outside (0, 1]"),
+        ("firm:catl-nd=abc", "abc"),
+        ("region:zhejiang", "matches no firm"),
+    ] {
+        let run = scrisk([
+            "analyze".as_ref(),
+            "tests/fixtures/example".as_ref(),
+            "--cut".as_ref(),
+            cut.as_ref(),
+            "--out".as_ref(),
+            out.path().as_os_str(),
+        ]);
+        assert_eq!(run.code, 2, "{cut}");
+        assert!(run.stderr.contains(expect), "{cut}: {}", run.stderr);
+    }
+    assert!(files(out.path()).is_empty());
+}
+
+#[test]
+fn country_cuts_are_case_insensitive() {
+    let out = tempfile::tempdir().expect("temp dir");
+    let report = |cut: &str| {
+        let run = scrisk([
+            "analyze".as_ref(),
+            "tests/fixtures/example".as_ref(),
+            "--cut".as_ref(),
+            cut.as_ref(),
+            "--format".as_ref(),
+            "json".as_ref(),
+            "--out".as_ref(),
+            out.path().as_os_str(),
+        ]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        let v = crate::util::json(
+            &std::fs::read_to_string(out.path().join("example.json")).expect("report"),
+        );
+        v["scenarios"][3].clone()
+    };
+    let lower = report("country:tw");
+    let upper = report("country:TW");
+    assert_eq!(lower["total_value_at_risk"], upper["total_value_at_risk"]);
+    assert_eq!(lower["total_value_at_risk"].as_f64(), Some(2.5e9));
+}
+
+#[test]
+fn an_output_directory_that_cannot_be_written_is_an_error() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let blocker = tmp.path().join("file");
+    std::fs::write(&blocker, "not a directory").expect("write");
+    let run = scrisk([
+        "analyze".as_ref(),
+        "tests/fixtures/example".as_ref(),
+        "--out".as_ref(),
+        blocker.join("reports").as_os_str(),
+    ]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("cannot create output directory"),
+        "{}",
+        run.stderr
+    );
+    let _ = root();
+}
