@@ -22,11 +22,10 @@ pub const EXIT_ERROR: u8 = 2;
 /// Runs the command and returns the exit status.
 pub fn run(cli: Cli) -> u8 {
     let mut out = Out::default();
-    let status = match cli.command {
+    match cli.command {
         Command::Validate(args) => validate(&args.input, &mut out),
         Command::Analyze(args) => crate::analyze::analyze_command(&args, &mut out),
-    };
-    status
+    }
 }
 
 /// stdout for data, stderr for diagnostics. A closed stdout (`scrisk ... | head`) ends the

@@ -265,6 +265,10 @@ fn set_losses(g: &SupplyGraph, engine: &Engine, s: &mut Scratch, set: &[FirmIdx]
     losses
 }
 
+/// A set sweep's entries, each entry's losses per end firm (keyed by the set's name), and
+/// whether some cycle failed to converge.
+type SetSweep = (Vec<SweepEntry>, Vec<(String, Vec<f64>)>, bool);
+
 /// A sweep over named sets of firms (countries, regions or groups); also returns each entry's
 /// losses per end firm.
 fn set_sweep(
@@ -272,7 +276,7 @@ fn set_sweep(
     engine: &Engine,
     sets: &BTreeMap<String, Vec<FirmIdx>>,
     tick: &(dyn Fn() + Sync),
-) -> (Vec<SweepEntry>, Vec<(String, Vec<f64>)>, bool) {
+) -> SetSweep {
     let sets: Vec<(&String, &Vec<FirmIdx>)> = sets.iter().collect();
     let results: Vec<(SweepEntry, Vec<f64>, bool)> = sets
         .par_iter()

@@ -40,9 +40,18 @@ pub struct Scratch {
 }
 
 /// Total order on non-negative distances for the Dijkstra heap.
-#[derive(PartialEq, PartialOrd)]
 struct Dist(f64);
+impl PartialEq for Dist {
+    fn eq(&self, o: &Self) -> bool {
+        self.cmp(o).is_eq()
+    }
+}
 impl Eq for Dist {}
+impl PartialOrd for Dist {
+    fn partial_cmp(&self, o: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(o))
+    }
+}
 impl Ord for Dist {
     fn cmp(&self, o: &Self) -> std::cmp::Ordering {
         self.0.total_cmp(&o.0)
