@@ -6,7 +6,7 @@ use std::io::IsTerminal;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::analysis::{Analysis, AnalysisSettings};
-use crate::cli::{AnalyzeArgs, Format};
+use crate::cli::{AnalyzeArgs, Format, WhatifArgs};
 use crate::ingest::resolve_cut;
 use crate::metrics::Thresholds;
 use crate::model::{Dataset, Scenario};
@@ -52,15 +52,61 @@ pub fn cli_scenario(
     }
 }
 
-/// Checks settings that do not depend on a dataset.
-fn check_settings(args: &AnalyzeArgs) -> Result<(), Problem> {
-    if !(args.recovery_days.is_finite() && args.recovery_days >= 0.0) {
+/// Checks a number of days given on the command line.
+fn check_days(flag: &str, days: f64) -> Result<(), Problem> {
+    if !(days.is_finite() && days >= 0.0) {
         return Err(Problem::file(
-            "--recovery-days",
-            format!("{} must be a number of days >= 0", args.recovery_days),
+            flag,
+            format!("{days} must be a number of days >= 0"),
         ));
     }
     Ok(())
+}
+
+/// Checks settings that do not depend on a dataset.
+fn check_settings(args: &AnalyzeArgs) -> Result<(), Problem> {
+    check_days("--recovery-days", args.recovery_days)
+}
+
+/// Runs `scrisk whatif`: the cuts as one scenario on each dataset, a markdown table on stdout.
+pub fn whatif_command(args: &WhatifArgs, out: &mut Out) -> u8 {
+    let checks = [
+        check_days("--recovery-days", args.recovery_days),
+        args.days.map_or(Ok(()), |d| check_days("--days", d)),
+    ];
+    let bad: Vec<Problem> = checks.into_iter().filter_map(Result::err).collect();
+    if !bad.is_empty() {
+        out.problems(&bad);
+        return EXIT_ERROR;
+    }
+    let (dirs, problems) = discover_all(&args.input.paths);
+    let mut failed = !problems.is_empty();
+    out.problems(&problems);
+    let settings = WhatIfSettings {
+        default_recovery_days: args.recovery_days,
+    };
+    for dir in &dirs {
+        let Some((ds, g)) = load_one(dir, &args.input, out) else {
+            failed = true;
+            continue;
+        };
+        let scenario = match cli_scenario(&ds, &args.cuts, args.days) {
+            Ok(Some(s)) => s,
+            Ok(None) => continue,
+            Err(problems) => {
+                out.problems(&problems);
+                failed = true;
+                continue;
+            }
+        };
+        let result = sweep::run_single(&ds, &g, &scenario, settings);
+        out.line(report::markdown::render_whatif(&ds, &g, &result).trim_end());
+    }
+    if failed {
+        EXIT_ERROR
+    } else {
+        EXIT_OK
+    }
 }
 
 /// Runs `scrisk analyze`.

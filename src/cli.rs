@@ -40,6 +40,30 @@ pub enum Command {
     /// others are still analysed.
     #[command(after_help = EXIT_CODES)]
     Analyze(AnalyzeArgs),
+    /// Answer one what-if question on stdout, without writing reports.
+    ///
+    /// Cuts firms, countries, regions or groups in one dataset and prints a markdown table of
+    /// every end firm's availability, loss, value at risk, time to survive and exposure days.
+    /// No sweep is run, so it answers at once even for large datasets.
+    #[command(after_help = EXIT_CODES)]
+    Whatif(WhatifArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct WhatifArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// A cut: firm:ID, country:CC, region:NAME or group:NAME, optionally =SEVERITY in (0, 1]
+    /// (default 1, a full stop). Repeatable; at least one.
+    #[arg(long = "cut", value_name = "SELECTOR[=SEVERITY]", required = true)]
+    pub cuts: Vec<String>,
+    /// How long the disruption lasts (time to recover), in days. Default: the largest
+    /// recovery_days of the cut firms, else --recovery-days.
+    #[arg(long, value_name = "N")]
+    pub days: Option<f64>,
+    /// Time to recover, in days, when neither --days nor the firms' recovery_days give one.
+    #[arg(long, value_name = "DAYS", default_value_t = 30.0)]
+    pub recovery_days: f64,
 }
 
 /// Options shared by every command that loads datasets.

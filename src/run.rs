@@ -25,6 +25,7 @@ pub fn run(cli: Cli) -> u8 {
     match cli.command {
         Command::Validate(args) => validate(&args.input, &mut out),
         Command::Analyze(args) => crate::analyze::analyze_command(&args, &mut out),
+        Command::Whatif(args) => crate::analyze::whatif_command(&args, &mut out),
     }
 }
 

@@ -163,6 +163,18 @@ pub fn run_scenario(
     }
 }
 
+/// Runs one scenario on its own (no sweeps): the quick answer of `scrisk whatif`.
+pub fn run_single(
+    ds: &Dataset,
+    g: &SupplyGraph,
+    scenario: &Scenario,
+    settings: WhatIfSettings,
+) -> ScenarioResult {
+    let engine = Engine::new(ds, g);
+    let mut s = engine.scratch();
+    run_scenario(ds, g, &engine, &mut s, scenario, settings)
+}
+
 /// Sorts entries by value at risk descending, then key ascending.
 fn rank(entries: &mut [SweepEntry]) {
     entries.sort_by(|a, b| {

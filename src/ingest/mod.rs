@@ -57,8 +57,48 @@ fn table_files(dir: &Path, base: &str) -> Vec<PathBuf> {
         .collect()
 }
 
+fn is_workbook(path: &Path) -> bool {
+    path.is_file()
+        && path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"))
+}
+
+/// The `.xlsx` workbook a dataset's tables come from: the path itself when it is a workbook, or
+/// the one workbook of a directory that holds no `firms`/`sourcing` CSV or Parquet file.
+/// (Spreadsheet lock files `~$name.xlsx` are not workbooks.)
+fn workbook_of(path: &Path) -> Option<PathBuf> {
+    if is_workbook(path) {
+        return Some(path.to_path_buf());
+    }
+    if !path.is_dir()
+        || !table_files(path, "firms").is_empty()
+        || !table_files(path, "sourcing").is_empty()
+    {
+        return None;
+    }
+    let mut books: Vec<PathBuf> = std::fs::read_dir(path)
+        .ok()?
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| {
+            is_workbook(p)
+                && !p
+                    .file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with("~$"))
+        })
+        .collect();
+    books.sort();
+    match books.as_slice() {
+        [one] => Some(one.clone()),
+        _ => None,
+    }
+}
+
 fn looks_like_dataset(dir: &Path) -> bool {
-    !table_files(dir, "firms").is_empty() || !table_files(dir, "sourcing").is_empty()
+    !table_files(dir, "firms").is_empty()
+        || !table_files(dir, "sourcing").is_empty()
+        || workbook_of(dir).is_some()
 }
 
 /// Expands a command-line path into dataset directories: the path itself when it holds a
@@ -67,6 +107,9 @@ pub fn discover(path: &Path) -> Result<Vec<PathBuf>, Problem> {
     let shown = path.display().to_string();
     if !path.exists() {
         return Err(Problem::file(shown, "no such file or directory"));
+    }
+    if is_workbook(path) {
+        return Ok(vec![path.to_path_buf()]);
     }
     if !path.is_dir() {
         return Err(Problem::file(shown, "is not a directory").with_hint(
@@ -95,6 +138,11 @@ pub fn discover(path: &Path) -> Result<Vec<PathBuf>, Problem> {
 
 /// The name of a dataset directory, used for report file names.
 pub fn dataset_name(dir: &Path) -> String {
+    if is_workbook(dir) {
+        if let Some(stem) = dir.file_stem() {
+            return stem.to_string_lossy().into_owned();
+        }
+    }
     let named = dir
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -113,9 +161,24 @@ pub fn load(dir: &Path, opts: LoadOptions) -> Result<Dataset, Vec<Problem>> {
     let mut problems = Vec::new();
     let mut notes = Vec::new();
 
-    let firms_table = open_table(dir, "firms", true, &mut problems);
-    let components_table = open_table(dir, "components", false, &mut problems);
-    let sourcing_table = open_table(dir, "sourcing", true, &mut problems);
+    let workbook = workbook_of(dir);
+    let (firms_table, components_table, sourcing_table) = match &workbook {
+        Some(book) => match table::Workbook::open(book, &mut problems) {
+            Some(mut wb) => (
+                open_sheet(&mut wb, "firms", true, &mut problems),
+                open_sheet(&mut wb, "components", false, &mut problems),
+                open_sheet(&mut wb, "sourcing", true, &mut problems),
+            ),
+            None => (None, None, None),
+        },
+        None => (
+            open_table(dir, "firms", true, &mut problems),
+            open_table(dir, "components", false, &mut problems),
+            open_table(dir, "sourcing", true, &mut problems),
+        ),
+    };
+    // A workbook given as the path has no directory of its own for the .toml files.
+    let side_files = if is_workbook(dir) { None } else { Some(dir) };
 
     let firms = firms_table
         .as_ref()
@@ -134,11 +197,13 @@ pub fn load(dir: &Path, opts: LoadOptions) -> Result<Dataset, Vec<Problem>> {
         )
     });
 
-    let scenarios = match (&firms, read_text(dir, "scenarios.toml", &mut problems)) {
+    let scenarios_text = side_files.and_then(|d| read_text(d, "scenarios.toml", &mut problems));
+    let meta_text = side_files.and_then(|d| read_text(d, "dataset.toml", &mut problems));
+    let scenarios = match (&firms, scenarios_text) {
         (Some(f), Some((text, file))) => scenarios::parse_scenarios(&text, &file, f, &mut problems),
         _ => Vec::new(),
     };
-    let meta = match read_text(dir, "dataset.toml", &mut problems) {
+    let meta = match meta_text {
         Some((text, file)) => scenarios::parse_meta(&text, &file, &mut problems),
         None => DatasetMeta::default(),
     };
@@ -204,6 +269,28 @@ fn open_table(
     }
 }
 
+/// A sheet of a workbook as a table; a missing required sheet is a problem.
+fn open_sheet(
+    book: &mut table::Workbook,
+    sheet: &str,
+    required: bool,
+    problems: &mut Vec<Problem>,
+) -> Option<Table> {
+    match book.sheet(sheet, problems) {
+        Ok(Some(t)) => Some(t),
+        Ok(None) => {
+            if required {
+                problems.push(
+                    Problem::file(book.shown(), format!("has no sheet named {sheet}"))
+                        .with_hint("a workbook dataset needs sheets firms and sourcing (components is optional)"),
+                );
+            }
+            None
+        }
+        Err(()) => None,
+    }
+}
+
 fn read_text(dir: &Path, name: &str, problems: &mut Vec<Problem>) -> Option<(String, String)> {
     let path = dir.join(name);
     let file = path.display().to_string();
@@ -246,7 +333,7 @@ fn check_columns(
         if !t.has(r) {
             ok = false;
             problems.push(
-                Problem::cell(&t.file, 1, *r, "required column is missing")
+                Problem::cell(&t.file, t.header_row, *r, "required column is missing")
                     .with_hint(format!("the header has: {}", found.join(", "))),
             );
         }
@@ -425,12 +512,16 @@ fn read_components(
     let known = ["component", "name", "category", "description", "critical"];
     if !t.has("component") {
         problems.push(
-            Problem::cell(&t.file, 1, "component", "required column is missing").with_hint(
-                format!(
-                    "the header has: {}",
-                    t.column_names().collect::<Vec<_>>().join(", ")
-                ),
-            ),
+            Problem::cell(
+                &t.file,
+                t.header_row,
+                "component",
+                "required column is missing",
+            )
+            .with_hint(format!(
+                "the header has: {}",
+                t.column_names().collect::<Vec<_>>().join(", ")
+            )),
         );
         return None;
     }

@@ -31,6 +31,8 @@ pub(crate) struct Table {
     columns: Vec<(String, String)>,
     /// Spreadsheet row of each data row, when blank lines make it differ from index + 2.
     rows: Option<Vec<usize>>,
+    /// Spreadsheet row of the header (1 but in a sheet that starts lower).
+    pub header_row: usize,
 }
 
 impl Table {
@@ -131,6 +133,212 @@ impl Table {
     }
 }
 
+/// An open `.xlsx` workbook whose sheets are a dataset's tables.
+///
+/// Reads sheet `sheet` of the `.xlsx` workbook `path` into a table: the first non-empty row is
+/// the header, fully empty rows are skipped (as blank lines in CSV), and rows are numbered as
+/// the spreadsheet shows them. Cells become text exactly as a CSV export would write them
+/// (numbers in shortest round-trip form), so one validation serves both. `Ok(None)` when the
+/// workbook has no such sheet.
+pub(crate) struct Workbook {
+    shown: String,
+    book: calamine::Xlsx<std::io::BufReader<std::fs::File>>,
+}
+
+impl Workbook {
+    /// Opens an `.xlsx` workbook; `None` (with a problem) when it cannot be read as one.
+    pub fn open(path: &Path, problems: &mut Vec<Problem>) -> Option<Workbook> {
+        let shown = path.display().to_string();
+        match calamine::open_workbook(path) {
+            Ok(book) => Some(Workbook { shown, book }),
+            Err(e) => {
+                problems.push(Problem::file(
+                    &shown,
+                    format!("cannot read as an .xlsx workbook: {e}"),
+                ));
+                None
+            }
+        }
+    }
+
+    /// The file as shown in messages.
+    pub fn shown(&self) -> &str {
+        &self.shown
+    }
+
+    /// Reads a sheet (see [`read_sheet`]).
+    pub fn sheet(&mut self, sheet: &str, problems: &mut Vec<Problem>) -> Result<Option<Table>, ()> {
+        read_sheet(&mut self.book, &self.shown, sheet, problems)
+    }
+}
+
+fn read_sheet(
+    wb: &mut calamine::Xlsx<std::io::BufReader<std::fs::File>>,
+    shown: &str,
+    sheet: &str,
+    problems: &mut Vec<Problem>,
+) -> Result<Option<Table>, ()> {
+    use calamine::{Data, Reader};
+    let Some(name) = wb
+        .sheet_names()
+        .into_iter()
+        .find(|n| n.trim().eq_ignore_ascii_case(sheet))
+    else {
+        return Ok(None);
+    };
+    let file = format!("{shown} sheet {name}");
+    let range = match wb.worksheet_range(&name) {
+        Ok(r) => r,
+        Err(e) => {
+            problems.push(Problem::file(&file, format!("cannot read the sheet: {e}")));
+            return Err(());
+        }
+    };
+    let (first_row, first_col) = range
+        .start()
+        .map_or((0, 0), |(r, c)| (r as usize, c as usize));
+    let before = problems.len();
+    let mut header: Option<(usize, Vec<String>)> = None;
+    let mut cells: Vec<Vec<Option<String>>> = Vec::new();
+    let mut rows: Vec<usize> = Vec::new();
+    for (i, record) in range.rows().enumerate() {
+        let row = first_row + i + 1;
+        if record.iter().all(|c| matches!(c, Data::Empty)) {
+            continue;
+        }
+        let mut text = Vec::with_capacity(record.len());
+        for (j, c) in record.iter().enumerate() {
+            let column = || match &header {
+                Some((_, h)) => h.get(j).cloned().unwrap_or_default(),
+                None => excel_column(first_col + j),
+            };
+            text.push(match c {
+                Data::Empty => None,
+                Data::String(s) => Some(s.clone()),
+                Data::Float(f) => Some(f.to_string()),
+                Data::Int(i) => Some(i.to_string()),
+                Data::Bool(b) => Some(b.to_string()),
+                Data::DateTimeIso(s) | Data::DurationIso(s) => Some(s.clone()),
+                Data::DateTime(d) => {
+                    problems.push(Problem::cell(
+                        &file,
+                        row,
+                        column(),
+                        format!("holds a date ({d}); scrisk expects text or a number"),
+                    ));
+                    None
+                }
+                Data::Error(e) => {
+                    problems.push(Problem::cell(
+                        &file,
+                        row,
+                        column(),
+                        format!("holds the spreadsheet error {e}"),
+                    ));
+                    None
+                }
+            });
+        }
+        if header.is_none() {
+            let names: Vec<String> = text
+                .iter()
+                .map(|t| normalise_header(t.as_deref().unwrap_or("")))
+                .collect();
+            header = Some((row, names));
+            cells = vec![Vec::new(); text.len()];
+            let mut seen: Vec<&String> = Vec::new();
+            if let Some((_, names)) = &header {
+                for (j, n) in names.iter().enumerate() {
+                    if n.is_empty() {
+                        continue; // checked below: only an error when the column holds data
+                    }
+                    if seen.contains(&n) {
+                        problems.push(Problem::cell(
+                            &file,
+                            row,
+                            n.clone(),
+                            format!(
+                                "column {} appears more than once ({})",
+                                quote(n),
+                                excel_column(first_col + j)
+                            ),
+                        ));
+                    }
+                    seen.push(n);
+                }
+            }
+            continue;
+        }
+        rows.push(row);
+        for (j, t) in text.into_iter().enumerate() {
+            cells[j].push(t);
+        }
+    }
+    let Some((header_row, names)) = header else {
+        problems.push(Problem::file(&file, "sheet is empty (no header row)"));
+        return Err(());
+    };
+    let mut columns = Vec::new();
+    let mut frame = Vec::new();
+    for (j, (name, values)) in names.iter().zip(cells).enumerate() {
+        if name.is_empty() {
+            if let Some(k) = values.iter().position(Option::is_some) {
+                problems.push(Problem::cell(
+                    &file,
+                    rows[k],
+                    excel_column(first_col + j),
+                    "holds data but the header names no column here",
+                ));
+            }
+            continue;
+        }
+        if columns.iter().any(|(n, _): &(String, String)| n == name) {
+            continue;
+        }
+        columns.push((name.clone(), name.clone()));
+        frame.push(Column::new(name.as_str().into(), values));
+    }
+    if problems.len() > before {
+        return Err(());
+    }
+    let df = match DataFrame::new(rows.len(), frame) {
+        Ok(df) => df,
+        Err(e) => {
+            problems.push(Problem::file(
+                &file,
+                format!("cannot build the table: {}", first_line(&e.to_string())),
+            ));
+            return Err(());
+        }
+    };
+    let numbered = rows
+        .iter()
+        .enumerate()
+        .any(|(i, &r)| r != i + header_row + 1)
+        || header_row != 1;
+    Ok(Some(Table {
+        file,
+        df,
+        columns,
+        rows: numbered.then_some(rows),
+        header_row,
+    }))
+}
+
+/// A spreadsheet column letter: 0 → A, 25 → Z, 26 → AA.
+fn excel_column(mut i: usize) -> String {
+    let mut s = Vec::new();
+    loop {
+        s.push(b'A' + (i % 26) as u8);
+        if i < 26 {
+            break;
+        }
+        i = i / 26 - 1;
+    }
+    s.reverse();
+    String::from_utf8(s).unwrap_or_default()
+}
+
 /// Parses a number as written in a CSV cell. `NaN` and `inf` parse here and are rejected by
 /// validation with a clearer message.
 pub(crate) fn parse_number(t: &str) -> NumCell {
@@ -207,6 +415,7 @@ pub(crate) fn read_table(path: &Path, file: &str, problems: &mut Vec<Problem>) -
         df,
         columns,
         rows,
+        header_row: 1,
     })
 }
 
@@ -456,6 +665,16 @@ mod tests {
         assert_eq!(parse_number("0.25"), NumCell::Num(0.25));
         assert_eq!(parse_number("1,5"), NumCell::Bad("1,5".into()));
         assert!(matches!(parse_number("NaN"), NumCell::Num(v) if v.is_nan()));
+    }
+
+    #[test]
+    fn spreadsheet_columns_are_lettered() {
+        assert_eq!(excel_column(0), "A");
+        assert_eq!(excel_column(25), "Z");
+        assert_eq!(excel_column(26), "AA");
+        assert_eq!(excel_column(27), "AB");
+        assert_eq!(excel_column(701), "ZZ");
+        assert_eq!(excel_column(702), "AAA");
     }
 
     #[test]

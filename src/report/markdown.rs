@@ -8,9 +8,10 @@ use std::fmt::Write;
 
 use super::text::{self, cell, days, hhi, md, money, pct};
 use crate::analysis::Analysis;
+use crate::graph::SupplyGraph;
 use crate::metrics::{effective_number, Exposure, PairMetrics};
-use crate::model::FirmIdx;
-use crate::sweep::SweepEntry;
+use crate::model::{Dataset, FirmIdx};
+use crate::sweep::{ScenarioResult, SweepEntry};
 
 /// Rows shown in the long ranking tables; the JSON report has them all.
 const TOP_ROWS: usize = 15;
@@ -62,14 +63,8 @@ impl<'a> Report<'a, '_> {
         &self.a.ds.firms[f].id
     }
 
-    /// "Name (`id`)" as escaped markdown; just the name when it equals the id.
     fn firm(&self, f: FirmIdx) -> String {
-        let firm = &self.a.ds.firms[f];
-        if firm.name == firm.id || firm.name.is_empty() {
-            cell(&firm.id)
-        } else {
-            format!("{} ({})", cell(&firm.name), cell(&firm.id))
-        }
+        firm_md(self.a.ds, f)
     }
 
     fn firm_list(&self, firms: &[FirmIdx]) -> String {
@@ -91,24 +86,8 @@ impl<'a> Report<'a, '_> {
         }
     }
 
-    /// A value in the dataset's currency, or a plain number when the dataset has no values
-    /// (then output values default to 1 per end firm).
     fn value(&self, v: f64) -> String {
-        if self.a.ds.has_values
-            || self
-                .a
-                .ds
-                .firms
-                .iter()
-                .any(|f| f.annual_output_value.is_some())
-        {
-            match &self.a.ds.meta.currency {
-                Some(c) => format!("{} {}", md(c), money(v)),
-                None => money(v),
-            }
-        } else {
-            text::num(v)
-        }
+        value_md(self.a.ds, v)
     }
 
     fn total_output(&self) -> f64 {
@@ -165,6 +144,8 @@ impl<'a> Report<'a, '_> {
         let mut bullets: Vec<String> = Vec::new();
         self.single_source_findings(&mut bullets);
         self.concentration_findings(&mut bullets);
+        self.country_findings(&mut bullets);
+        self.in_house_findings(&mut bullets);
         self.whatif_findings(&mut bullets);
         self.coverage_findings(&mut bullets);
         if bullets.is_empty() {
@@ -182,8 +163,13 @@ impl<'a> Report<'a, '_> {
         self.a.metrics.pairs.iter().filter(move |p| p.buyer == f)
     }
 
+    /// Per end firm with single-source pairs: the largest one and the single-sourced share of
+    /// its purchases; the three end firms with the most single-sourced value (or pairs) first.
     fn single_source_findings(&self, bullets: &mut Vec<String>) {
+        const SHOWN: usize = 3;
         let ds = self.a.ds;
+        // (single-sourced value or count, end firm, bullet)
+        let mut found: Vec<(f64, FirmIdx, String)> = Vec::new();
         for &e in &self.a.g.end_firms {
             let pairs: Vec<&PairMetrics> = self.pairs_of(e).collect();
             let single: Vec<&PairMetrics> = pairs
@@ -191,42 +177,127 @@ impl<'a> Report<'a, '_> {
                 .copied()
                 .filter(|p| p.exposure == Exposure::SingleSource)
                 .collect();
-            if single.is_empty() {
+            let Some(biggest) = single.iter().max_by(|a, b| {
+                a.annual_value
+                    .unwrap_or(0.0)
+                    .total_cmp(&b.annual_value.unwrap_or(0.0))
+                    .then_with(|| b.component.cmp(&a.component))
+            }) else {
                 continue;
-            }
-            let biggest = single
-                .iter()
-                .max_by(|a, b| {
-                    a.annual_value
-                        .unwrap_or(0.0)
-                        .total_cmp(&b.annual_value.unwrap_or(0.0))
-                        .then_with(|| b.component.cmp(&a.component))
-                })
-                .expect("not empty");
+            };
             let supplier = ds.sourcing[biggest.rows.start].supplier;
             let total: f64 = pairs.iter().filter_map(|p| p.annual_value).sum();
             let single_value: f64 = single.iter().filter_map(|p| p.annual_value).sum();
-            let amount = if ds.has_values && total > 0.0 {
-                format!(
-                    "{} of its purchase value ({} of {}) is single-sourced",
-                    pct(single_value / total),
-                    self.value(single_value),
-                    self.value(total)
+            let (weight, amount) = if ds.has_values && total > 0.0 {
+                (
+                    single_value,
+                    format!(
+                        "{} of its purchase value ({} of {}) is single-sourced",
+                        pct(single_value / total),
+                        self.value(single_value),
+                        self.value(total)
+                    ),
                 )
             } else {
-                format!(
-                    "{} of its {} components are single-sourced",
-                    single.len(),
-                    pairs.len()
+                (
+                    single.len() as f64,
+                    format!(
+                        "{} of its {} components are single-sourced",
+                        single.len(),
+                        pairs.len()
+                    ),
                 )
             };
-            bullets.push(format!(
+            let text = format!(
                 "**{}** buys {} from one supplier only, {}; {amount}.",
                 self.firm(e),
                 self.component(biggest.component),
                 self.firm(supplier),
+            );
+            found.push((weight, e, text));
+        }
+        found.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+        let more = found.len().saturating_sub(SHOWN);
+        bullets.extend(found.into_iter().take(SHOWN).map(|(_, _, t)| t));
+        if more > 0 {
+            bullets.push(format!(
+                "{more} more end {} single-source purchases (see the exposure table).",
+                if more == 1 { "firm has" } else { "firms have" }
             ));
         }
+    }
+
+    /// Vertical integration of the end firms that make part of their inputs themselves.
+    fn in_house_findings(&self, bullets: &mut Vec<String>) {
+        let list: Vec<String> = self
+            .a
+            .metrics
+            .in_house
+            .iter()
+            .filter(|&&(f, s)| s > 0.0 && self.a.g.end_firms.binary_search(&f).is_ok())
+            .map(|&(f, s)| format!("{} {}", self.firm(f), pct(s)))
+            .collect();
+        if !list.is_empty() {
+            bullets.push(format!(
+                "In-house share of inputs ({}): {}.",
+                if self.a.ds.has_values {
+                    "by value"
+                } else {
+                    "mean over components"
+                },
+                list.join(", ")
+            ));
+        }
+    }
+
+    /// The country that leads the most components, and the components it supplies most of.
+    fn country_findings(&self, bullets: &mut Vec<String>) {
+        let m = &self.a.metrics;
+        let mut by_country: std::collections::BTreeMap<
+            &str,
+            Vec<&crate::metrics::ComponentMetrics>,
+        > = std::collections::BTreeMap::new();
+        for c in &m.components {
+            if c.top_country_share > 0.5 {
+                by_country
+                    .entry(c.top_country.as_str())
+                    .or_default()
+                    .push(c);
+            }
+        }
+        let Some((country, mut comps)) = by_country
+            .into_iter()
+            .max_by(|a, b| a.1.len().cmp(&b.1.len()).then_with(|| b.0.cmp(a.0)))
+        else {
+            return;
+        };
+        if m.components.len() < 2 {
+            return;
+        }
+        comps.sort_by(|a, b| {
+            b.top_country_share
+                .total_cmp(&a.top_country_share)
+                .then_with(|| a.component.cmp(&b.component))
+        });
+        let list: Vec<String> = comps
+            .iter()
+            .take(8)
+            .map(|c| {
+                format!(
+                    "{} {}",
+                    self.component(c.component),
+                    pct(c.top_country_share)
+                )
+            })
+            .collect();
+        bullets.push(format!(
+            "{} supplies more than half of {} of {} components (share of dataset-wide purchases): {}{}.",
+            cell(country),
+            comps.len(),
+            m.components.len(),
+            list.join(", "),
+            if comps.len() > 12 { ", …" } else { "" }
+        ));
     }
 
     fn concentration_findings(&self, bullets: &mut Vec<String>) {
@@ -388,38 +459,7 @@ impl<'a> Report<'a, '_> {
         }
         w!(self, "Availability is the share of normal output an end firm can still make (MODEL §5); time to survive (TTS) is the best-buffered inventory path from a cut firm, exposure days = max(0, TTR − TTS) (§6).\n");
         for s in &w.scenarios {
-            w!(self, "### {}\n", md(&s.name));
-            if let Some(d) = &s.description {
-                w!(self, "{}\n", md(d));
-            }
-            let cuts: Vec<String> = s
-                .cuts
-                .iter()
-                .map(|c| format!("`{}`", c.replace('`', "'")))
-                .collect();
-            w!(
-                self,
-                "Cuts: {}; time to recover {} days; total value at risk {}.\n",
-                cuts.join(", "),
-                days(s.ttr_days),
-                self.value(s.total_value_at_risk)
-            );
-            w!(self, "| end firm | availability | loss | value at risk | TTS (days) | exposure days | time-weighted loss |");
-            w!(self, "|---|---:|---:|---:|---:|---:|---:|");
-            for e in &s.end_firms {
-                w!(
-                    self,
-                    "| {} | {} | {} | {} | {} | {} | {} |",
-                    self.firm(e.firm),
-                    pct(e.availability),
-                    pct(e.loss),
-                    self.value(e.value_at_risk),
-                    e.tts_days.map_or("—".into(), days),
-                    days(e.exposure_days),
-                    self.value(e.time_weighted_loss)
-                );
-            }
-            w!(self, "");
+            scenario_section(self.out, self.a.ds, s);
         }
     }
 
@@ -770,14 +810,33 @@ impl<'a> Report<'a, '_> {
         }
         w!(self, "## Sources and assumptions\n");
         if !meta.sources.is_empty() {
+            let unverified: Vec<String> = meta
+                .sources
+                .iter()
+                .filter(|s| {
+                    s.status
+                        .as_deref()
+                        .is_some_and(|st| st.trim().eq_ignore_ascii_case("R"))
+                })
+                .map(|s| format!("\"{}\"", md(&s.title)))
+                .collect();
+            if !unverified.is_empty() {
+                w!(
+                    self,
+                    "> **Unverified input**: {} of {} sources have status R (not verified in any source); every figure taken from them is an assumption: {}.\n",
+                    unverified.len(),
+                    meta.sources.len(),
+                    unverified.join(", ")
+                );
+            }
             w!(self, "| source | publisher | year | status | note |");
             w!(self, "|---|---|---:|---|---|");
             for s in &meta.sources {
                 let title = match &s.url {
                     Some(u) if u.starts_with("https://") || u.starts_with("http://") => {
-                        format!("{} — <{}>", cell(&s.title), url(u))
+                        format!("{} — <{}>", md(&s.title), url(u))
                     }
-                    _ => cell(&s.title),
+                    _ => md(&s.title),
                 };
                 w!(
                     self,
@@ -823,6 +882,88 @@ impl<'a> Report<'a, '_> {
     }
 }
 
+/// "Name (id)" as escaped markdown; just the id when the name equals it.
+fn firm_md(ds: &Dataset, f: FirmIdx) -> String {
+    let firm = &ds.firms[f];
+    if firm.name == firm.id || firm.name.is_empty() {
+        cell(&firm.id)
+    } else {
+        format!("{} ({})", cell(&firm.name), cell(&firm.id))
+    }
+}
+
+/// A value in the dataset's currency, or a plain number when the dataset has no values (then
+/// output values default to 1 per end firm).
+fn value_md(ds: &Dataset, v: f64) -> String {
+    if ds.has_values || ds.firms.iter().any(|f| f.annual_output_value.is_some()) {
+        match &ds.meta.currency {
+            Some(c) => format!("{} {}", md(c), money(v)),
+            None => money(v),
+        }
+    } else {
+        text::num(v)
+    }
+}
+
+/// One scenario: its description, cuts, time to recover and the table of end firms.
+fn scenario_section(out: &mut String, ds: &Dataset, s: &ScenarioResult) {
+    let r = &mut Sink { out };
+    w!(r, "### {}\n", md(&s.name));
+    if let Some(d) = &s.description {
+        w!(r, "{}\n", md(d));
+    }
+    let cuts: Vec<String> = s
+        .cuts
+        .iter()
+        .map(|c| format!("`{}`", c.replace('`', "'")))
+        .collect();
+    w!(
+        r,
+        "Cuts: {}; time to recover {} days; total value at risk {}.\n",
+        cuts.join(", "),
+        days(s.ttr_days),
+        value_md(ds, s.total_value_at_risk)
+    );
+    w!(r, "| end firm | availability | loss | value at risk | TTS (days) | exposure days | time-weighted loss |");
+    w!(r, "|---|---:|---:|---:|---:|---:|---:|");
+    for e in &s.end_firms {
+        w!(
+            r,
+            "| {} | {} | {} | {} | {} | {} | {} |",
+            firm_md(ds, e.firm),
+            pct(e.availability),
+            pct(e.loss),
+            value_md(ds, e.value_at_risk),
+            e.tts_days.map_or("—".into(), days),
+            days(e.exposure_days),
+            value_md(ds, e.time_weighted_loss)
+        );
+    }
+    w!(r, "");
+}
+
+struct Sink<'o> {
+    out: &'o mut String,
+}
+
+/// The answer of `scrisk whatif`: one scenario as markdown.
+pub fn render_whatif(ds: &Dataset, g: &SupplyGraph, s: &ScenarioResult) -> String {
+    let mut out = String::new();
+    {
+        let r = &mut Sink { out: &mut out };
+        let title = ds.meta.title.as_deref().unwrap_or(&ds.name);
+        w!(r, "## What if: {}\n", md(title));
+        w!(
+            r,
+            "{} end firms, total output {}.\n",
+            g.end_firms.len(),
+            value_md(ds, g.end_values.iter().sum())
+        );
+    }
+    scenario_section(&mut out, ds, s);
+    out
+}
+
 /// Firms reachable from `starts` (included) along `next`; iterative, so the input cannot drive
 /// recursion depth.
 fn reach<'g>(n: usize, starts: &[FirmIdx], next: impl Fn(FirmIdx) -> &'g [FirmIdx]) -> Vec<bool> {
@@ -853,9 +994,12 @@ fn url(u: &str) -> String {
 
 /// A source's verification status in words.
 fn status(s: &str) -> String {
-    match s.trim() {
-        "V" | "v" => "verified".into(),
-        "R" | "r" => "unverified (reported)".into(),
-        other => cell(other),
+    // The tags of the research notes the shipped datasets are built from.
+    match s.trim().to_ascii_uppercase().as_str() {
+        "V" => "V: seen in the source".into(),
+        "V2" => "V2: seen in a transcription of the source".into(),
+        "R" => "R: **unverified**".into(),
+        "D" => "D: derived from verified figures".into(),
+        _ => cell(s),
     }
 }

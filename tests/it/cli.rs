@@ -114,3 +114,35 @@ fn an_output_directory_that_cannot_be_written_is_an_error() {
     );
     let _ = root();
 }
+
+#[test]
+fn whatif_answers_on_stdout_without_writing_reports() {
+    let run = scrisk([
+        "whatif",
+        "tests/fixtures/example",
+        "--cut",
+        "country:cn=0.5",
+        "--days",
+        "60",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    // By hand: every Chinese firm keeps half its capacity. Leapmotor is Chinese itself (TTS 0,
+    // 60 exposure days); Tychy's kits come from Leapmotor and its cells from European plants
+    // whose anodes are all Chinese, so it also keeps half.
+    assert!(run.stdout.contains(
+        "| Leapmotor (Jinhua) (leap) | 50.0% | 50.0% | USD 1.00 bn | 0.0 | 60.0 | USD 164.4 m |"
+    ), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("total value at risk USD 1.25 bn"),
+        "{}",
+        run.stdout
+    );
+    assert!(!root().join("reports/example.md").exists());
+    insta::assert_snapshot!("whatif", run.snapshot(&[]));
+
+    let typo = scrisk(["whatif", "tests/fixtures/example", "--cut", "firm:catl-ndd"]);
+    assert_eq!(typo.code, 2);
+    assert!(typo.stderr.contains("matches no firm"), "{}", typo.stderr);
+    let no_cut = scrisk(["whatif", "tests/fixtures/example"]);
+    assert_eq!(no_cut.code, 2, "a question needs a cut");
+}
