@@ -22,6 +22,8 @@ pub struct Analysis<'a> {
     /// Data coverage of each end firm, in `g.end_firms` order.
     pub coverage: Vec<(FirmIdx, f64)>,
     pub settings: AnalysisSettings,
+    /// Wall time of each phase, for `--timings` (never rendered into reports).
+    pub timings: Vec<(&'static str, std::time::Duration)>,
 }
 
 impl<'a> Analysis<'a> {
@@ -34,13 +36,17 @@ impl<'a> Analysis<'a> {
         settings: AnalysisSettings,
         tick: &(dyn Fn() + Sync),
     ) -> Self {
+        let clock = std::time::Instant::now();
         let metrics = metrics::compute(ds, settings.thresholds);
-        let whatif = sweep::analyse(ds, g, cli, settings.whatif, tick);
+        let mut timings = vec![("metrics", clock.elapsed())];
+        let whatif = sweep::analyse(ds, g, cli, settings.whatif, tick, &mut timings);
+        let clock = std::time::Instant::now();
         let coverage = g
             .end_firms
             .iter()
             .map(|&e| (e, metrics::coverage(ds, g, e)))
             .collect();
+        timings.push(("coverage", clock.elapsed()));
         Analysis {
             ds,
             g,
@@ -48,6 +54,7 @@ impl<'a> Analysis<'a> {
             whatif,
             coverage,
             settings,
+            timings,
         }
     }
 

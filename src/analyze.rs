@@ -125,10 +125,12 @@ pub fn analyze_command(args: &AnalyzeArgs, out: &mut Out) -> u8 {
         },
     };
     for dir in &dirs {
+        let clock = std::time::Instant::now();
         let Some((ds, g)) = load_one(dir, &args.input, out) else {
             failed = true;
             continue;
         };
+        let load_time = clock.elapsed();
         let cli = match cli_scenario(&ds, &args.cuts, None) {
             Ok(c) => c,
             Err(problems) => {
@@ -141,6 +143,7 @@ pub fn analyze_command(args: &AnalyzeArgs, out: &mut Out) -> u8 {
         let tick = || bar.inc(1);
         let analysis = Analysis::run(&ds, &g, cli.as_ref(), settings.clone(), &tick);
         bar.finish_and_clear();
+        let clock = std::time::Instant::now();
         let stem = safe_file_stem(&ds.name);
         let mut outputs = Vec::new();
         if matches!(args.format, Format::Markdown | Format::Both) {
@@ -158,6 +161,16 @@ pub fn analyze_command(args: &AnalyzeArgs, out: &mut Out) -> u8 {
                     failed = true;
                 }
             }
+        }
+        if args.timings {
+            let mut t = vec![("load and graph", load_time)];
+            t.extend(analysis.timings.iter().copied());
+            t.push(("render and write", clock.elapsed()));
+            let parts: Vec<String> = t
+                .iter()
+                .map(|(n, d)| format!("{n} {:.2} s", d.as_secs_f64()))
+                .collect();
+            out.diag(&format!("timings {}: {}\n", ds.name, parts.join(", ")));
         }
         if !written.is_empty() {
             out.line(&format!(

@@ -47,6 +47,29 @@ pub enum Command {
     /// No sweep is run, so it answers at once even for large datasets.
     #[command(after_help = EXIT_CODES)]
     Whatif(WhatifArgs),
+    /// Write a deterministic synthetic supply network (for benchmarks and experiments).
+    ///
+    /// Six tiers from mines to OEMs, a skewed country mix with regions, parent groups, in-house
+    /// rows, a few supply cycles and about ten sourcing rows per firm. The same --firms and
+    /// --seed always give the same files.
+    #[command(after_help = EXIT_CODES)]
+    Generate(GenerateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct GenerateArgs {
+    /// Directory to write firms.csv, sourcing.csv, scenarios.toml and dataset.toml to.
+    #[arg(value_name = "OUT")]
+    pub out: PathBuf,
+    /// Number of firms.
+    #[arg(long, default_value_t = 10_000)]
+    pub firms: usize,
+    /// Seed of the random generator.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Overwrite existing dataset files in OUT.
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Args)]
@@ -115,4 +138,7 @@ pub struct AnalyzeArgs {
     /// Never show a progress bar (it is shown only when stderr is a terminal anyway).
     #[arg(long)]
     pub no_progress: bool,
+    /// Print the wall time of each phase (load, metrics, sweeps, rendering) to stderr.
+    #[arg(long)]
+    pub timings: bool,
 }

@@ -7,6 +7,7 @@
 pub mod analysis;
 pub mod analyze;
 pub mod cli;
+pub mod generate;
 pub mod graph;
 pub mod ingest;
 pub mod metrics;

@@ -171,10 +171,15 @@ pub fn compute(ds: &Dataset, t: Thresholds) -> Metrics {
         .into_iter()
         .map(|range| pair_metrics(ds, range, t))
         .collect();
+    // Rows of each component, gathered in one pass (in row order, so sums keep their order).
+    let mut by_component: Vec<Vec<&SourcingRow>> = vec![Vec::new(); ds.components.len()];
+    for r in &ds.sourcing {
+        by_component[r.component].push(r);
+    }
     let components = ds
         .used_components()
         .into_iter()
-        .map(|k| component_metrics(ds, k, t))
+        .map(|k| component_metrics(ds, k, &by_component[k], t))
         .collect();
     let in_house = in_house_shares(ds, &pairs);
     Metrics {
@@ -241,8 +246,12 @@ fn top<K: Ord + Clone>(m: &BTreeMap<K, f64>) -> (K, f64) {
     (k.clone(), v)
 }
 
-fn component_metrics(ds: &Dataset, k: CompIdx, t: Thresholds) -> ComponentMetrics {
-    let rows: Vec<&SourcingRow> = ds.sourcing.iter().filter(|r| r.component == k).collect();
+fn component_metrics(
+    ds: &Dataset,
+    k: CompIdx,
+    rows: &[&SourcingRow],
+    t: Thresholds,
+) -> ComponentMetrics {
     let mut total: f64 = rows.iter().map(|r| weight(ds, r)).sum();
     // With values that are all zero there is no market to share; fall back to shares
     // (documented in docs/metrics.md).
@@ -254,7 +263,7 @@ fn component_metrics(ds: &Dataset, k: CompIdx, t: Thresholds) -> ComponentMetric
     let mut by_supplier: BTreeMap<&str, f64> = BTreeMap::new();
     let mut by_country: BTreeMap<&str, f64> = BTreeMap::new();
     let mut by_group: BTreeMap<&str, f64> = BTreeMap::new();
-    for r in &rows {
+    for r in rows {
         let f = &ds.firms[r.supplier];
         *by_supplier.entry(f.id.as_str()).or_insert(0.0) += w(r);
         *by_country.entry(f.country.as_str()).or_insert(0.0) += w(r);

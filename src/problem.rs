@@ -20,6 +20,9 @@ pub struct Problem {
     pub message: String,
     /// An optional suggestion, printed on its own `hint:` line.
     pub hint: Option<String>,
+    /// Further problems of the same file that were counted but not kept (a file with millions
+    /// of bad rows); such an entry only adds to the "more problems" count when rendered.
+    pub omitted: usize,
 }
 
 impl Problem {
@@ -31,6 +34,7 @@ impl Problem {
             column: None,
             message: message.into(),
             hint: None,
+            omitted: 0,
         }
     }
 
@@ -47,6 +51,15 @@ impl Problem {
             column: Some(column.into()),
             message: message.into(),
             hint: None,
+            omitted: 0,
+        }
+    }
+
+    /// Stands for `count` further problems of `file` that were counted but not kept.
+    pub fn omitted(file: impl Into<String>, count: usize) -> Self {
+        Problem {
+            omitted: count,
+            ..Problem::file(file, format!("{count} further problems not kept"))
         }
     }
 
@@ -108,7 +121,15 @@ pub fn render(problems: &[Problem]) -> String {
     }
     let mut out = String::new();
     for file in files {
-        let of_file: Vec<&Problem> = problems.iter().filter(|p| p.file == file).collect();
+        let of_file: Vec<&Problem> = problems
+            .iter()
+            .filter(|p| p.file == file && p.omitted == 0)
+            .collect();
+        let omitted: usize = problems
+            .iter()
+            .filter(|p| p.file == file)
+            .map(|p| p.omitted)
+            .sum();
         // A hint is printed once per file: eighty identical hints help nobody.
         let mut hinted: Vec<&str> = Vec::new();
         for p in of_file.iter().take(PROBLEMS_PER_FILE) {
@@ -120,10 +141,10 @@ pub fn render(problems: &[Problem]) -> String {
                 }
             }
         }
-        if of_file.len() > PROBLEMS_PER_FILE {
+        let hidden = of_file.len().saturating_sub(PROBLEMS_PER_FILE) + omitted;
+        if hidden > 0 {
             out.push_str(&format!(
-                "error: {file}: {} more problems not shown\n",
-                of_file.len() - PROBLEMS_PER_FILE
+                "error: {file}: {hidden} more problems not shown\n"
             ));
         }
     }

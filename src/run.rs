@@ -26,6 +26,21 @@ pub fn run(cli: Cli) -> u8 {
         Command::Validate(args) => validate(&args.input, &mut out),
         Command::Analyze(args) => crate::analyze::analyze_command(&args, &mut out),
         Command::Whatif(args) => crate::analyze::whatif_command(&args, &mut out),
+        Command::Generate(args) => {
+            match crate::generate::generate(&args.out, args.firms, args.seed, args.force) {
+                Ok((firms, rows)) => {
+                    out.line(&format!(
+                        "wrote {}: {firms} firms, {rows} sourcing rows",
+                        args.out.display()
+                    ));
+                    EXIT_OK
+                }
+                Err(e) => {
+                    out.diag(&format!("error: {e:#}\n"));
+                    EXIT_ERROR
+                }
+            }
+        }
     }
 }
 

@@ -192,16 +192,39 @@ fn firm_sweep(
     settings: WhatIfSettings,
     tick: &(dyn Fn() + Sync),
 ) -> (Vec<SweepEntry>, bool) {
+    // Position of each end firm in `g.end_firms`. When every end firm is at full availability
+    // in the intact network (shares summing exactly to 1), an end firm the cut did not touch
+    // has loss 0 and adds nothing: only the touched ones are visited, in end-firm order, which
+    // gives the same sums as visiting all of them.
+    let mut end_pos: Vec<Option<usize>> = vec![None; ds.firms.len()];
+    for (i, &e) in g.end_firms.iter().enumerate() {
+        end_pos[e] = Some(i);
+    }
+    let intact = g.end_firms.iter().all(|&e| engine.baseline()[e] == 1.0);
     let results: Vec<(SweepEntry, bool)> = (0..ds.firms.len())
         .into_par_iter()
+        // Each split allocates a scratch space the size of the network: not too many splits.
+        .with_min_len(64)
         .map_init(
-            || engine.scratch(),
-            |s, n| {
+            || (engine.scratch(), Vec::new()),
+            |(s, ends), n| {
                 engine.propagate(s, &[(n, 0.0)]);
-                engine.time_to_survive(s, &[n]);
+                ends.clear();
+                if intact {
+                    ends.extend(s.touched().iter().filter_map(|&f| end_pos[f]));
+                    ends.sort_unstable();
+                } else {
+                    ends.extend(0..g.end_firms.len());
+                }
                 let ttr = ds.firms[n]
                     .recovery_days
                     .unwrap_or(settings.default_recovery_days);
+                let any_loss = ends
+                    .iter()
+                    .any(|&i| g.end_firms[i] != n && s.a(g.end_firms[i]) < 1.0);
+                if any_loss && ttr > 0.0 {
+                    engine.time_to_survive_below(s, &[n], ttr);
+                }
                 let mut entry = SweepEntry {
                     key: ds.firms[n].id.clone(),
                     value_at_risk: 0.0,
@@ -211,7 +234,8 @@ fn firm_sweep(
                     risk_exposure_index: None,
                 };
                 let mut twl = 0.0;
-                for (&e, &v) in g.end_firms.iter().zip(&g.end_values) {
+                for &i in ends.iter() {
+                    let (e, v) = (g.end_firms[i], g.end_values[i]);
                     if e == n {
                         continue;
                     }
@@ -379,7 +403,13 @@ pub fn analyse(
     extra: Option<&Scenario>,
     settings: WhatIfSettings,
     tick: &(dyn Fn() + Sync),
+    timings: &mut Vec<(&'static str, std::time::Duration)>,
 ) -> WhatIf {
+    let mut clock = std::time::Instant::now();
+    let mut lap = |name: &'static str, timings: &mut Vec<_>| {
+        timings.push((name, clock.elapsed()));
+        clock = std::time::Instant::now();
+    };
     let engine = Engine::new(ds, g);
     let mut s = engine.scratch();
     let scenarios = ds
@@ -389,11 +419,14 @@ pub fn analyse(
         .map(|sc| run_scenario(ds, g, &engine, &mut s, sc, settings))
         .collect();
     let mut unconverged = s.unconverged;
+    lap("scenarios", timings);
     let (firms, u1) = firm_sweep(ds, g, &engine, settings, tick);
+    lap("firm sweep", timings);
     let (country_sets, region_sets, group_sets) = sweep_sets(ds);
     let (countries, country_losses, u2) = set_sweep(g, &engine, &country_sets, tick);
     let (regions, _, u3) = set_sweep(g, &engine, &region_sets, tick);
     let (groups, _, u4) = set_sweep(g, &engine, &group_sets, tick);
+    lap("set sweeps", timings);
     unconverged |= u1 || u2 || u3 || u4;
 
     let mut hidden = Vec::new();
@@ -412,6 +445,7 @@ pub fn analyse(
             }
         }
     }
+    lap("hidden concentration", timings);
     WhatIf {
         scenarios,
         sweeps: Sweeps {

@@ -19,10 +19,21 @@ const MAX_CYCLE_SWEEPS: usize = 100_000;
 
 /// The propagation engine for one dataset.
 pub struct Engine<'a> {
-    ds: &'a Dataset,
     g: &'a SupplyGraph,
     /// Availability of every firm with nothing cut.
     base: Vec<f64>,
+    /// The sourcing rows as (supplier, share), in the dataset's order (by buyer, component,
+    /// supplier): a compact copy that keeps the inner loop of [`Engine::eval`] in cache.
+    input_supplier: Vec<u32>,
+    input_share: Vec<f64>,
+    /// For each firm, its first component group in `group_end` (CSR offsets, firms + 1).
+    group_start: Vec<u32>,
+    /// For each (buyer, component) group, the end of its rows in the input arrays.
+    group_end: Vec<u32>,
+    /// Level of each strongly connected component in the condensation: 0 for those that buy
+    /// from no other, else one more than the highest level they buy from. Components of one
+    /// level never feed each other, so a wave can solve a level in any order.
+    level: Vec<u32>,
 }
 
 /// Per-thread scratch space for propagation and time-to-survive searches.
@@ -31,7 +42,9 @@ pub struct Scratch {
     cap: Vec<f64>,
     touched: Vec<FirmIdx>,
     is_touched: Vec<bool>,
-    queue: BinaryHeap<Reverse<usize>>,
+    /// Components waiting to be solved, bucketed by level; `levels` holds the non-empty ones.
+    buckets: Vec<Vec<usize>>,
+    levels: BinaryHeap<Reverse<u32>>,
     queued: Vec<bool>,
     dist: Vec<f64>,
     dist_touched: Vec<FirmIdx>,
@@ -61,10 +74,44 @@ impl Ord for Dist {
 impl<'a> Engine<'a> {
     /// Computes the baseline availability (nothing cut).
     pub fn new(ds: &'a Dataset, g: &'a SupplyGraph) -> Self {
+        let input_supplier: Vec<u32> = ds.sourcing.iter().map(|r| r.supplier as u32).collect();
+        let input_share: Vec<f64> = ds.sourcing.iter().map(|r| r.share).collect();
+        let mut group_start = Vec::with_capacity(ds.firms.len() + 1);
+        let mut group_end = Vec::new();
+        for f in 0..ds.firms.len() {
+            group_start.push(group_end.len() as u32);
+            let rows = g.rows_of(f);
+            let mut i = rows.start;
+            while i < rows.end {
+                let k = ds.sourcing[i].component;
+                while i < rows.end && ds.sourcing[i].component == k {
+                    i += 1;
+                }
+                group_end.push(i as u32);
+            }
+        }
+        group_start.push(group_end.len() as u32);
+        let mut level = vec![0u32; g.sccs.len()];
+        for (c, members) in g.sccs.iter().enumerate() {
+            let mut l = 0;
+            for &f in members {
+                for &s in g.suppliers(f) {
+                    let sc = g.scc_of[s];
+                    if sc != c {
+                        l = l.max(level[sc] + 1);
+                    }
+                }
+            }
+            level[c] = l;
+        }
         let mut e = Engine {
-            ds,
             g,
             base: vec![1.0; ds.firms.len()],
+            input_supplier,
+            input_share,
+            group_start,
+            group_end,
+            level,
         };
         let cap = vec![1.0; ds.firms.len()];
         let mut a = cap.clone();
@@ -89,7 +136,8 @@ impl<'a> Engine<'a> {
             cap: vec![1.0; n],
             touched: Vec::new(),
             is_touched: vec![false; n],
-            queue: BinaryHeap::new(),
+            buckets: vec![Vec::new(); self.level.iter().max().map_or(0, |&l| l as usize + 1)],
+            levels: BinaryHeap::new(),
             queued: vec![false; self.g.sccs.len()],
             dist: vec![f64::INFINITY; n],
             dist_touched: Vec::new(),
@@ -100,23 +148,22 @@ impl<'a> Engine<'a> {
     /// The right-hand side of MODEL §5 for firm `f`: min of its capacity and, over each
     /// component it buys, min(1, sum of share × supplier availability).
     fn eval(&self, f: FirmIdx, a: &[f64], cap: &[f64]) -> f64 {
-        let rows = &self.ds.sourcing[self.g.rows_of(f)];
         let mut value = cap[f];
-        let mut i = 0;
-        while i < rows.len() {
-            let k = rows[i].component;
+        let mut start = self.g.rows_of(f).start;
+        let groups = self.group_start[f] as usize..self.group_start[f + 1] as usize;
+        for &end in &self.group_end[groups] {
+            let end = end as usize;
             let mut sum = 0.0;
-            while i < rows.len() && rows[i].component == k {
-                let r = &rows[i];
-                let x = if r.supplier == f {
-                    cap[f]
-                } else {
-                    a[r.supplier]
-                };
-                sum += r.share * x;
-                i += 1;
+            for (&supplier, &share) in self.input_supplier[start..end]
+                .iter()
+                .zip(&self.input_share[start..end])
+            {
+                let supplier = supplier as usize;
+                let x = if supplier == f { cap[f] } else { a[supplier] };
+                sum += share * x;
             }
             value = value.min(sum.min(1.0));
+            start = end;
         }
         value
     }
@@ -154,30 +201,57 @@ impl<'a> Engine<'a> {
         for &(f, c) in cuts {
             s.cap[f] = c;
             self.touch(s, f);
-            let scc = self.g.scc_of[f];
-            if !s.queued[scc] {
-                s.queued[scc] = true;
-                s.queue.push(Reverse(scc));
-            }
+            self.enqueue(s, self.g.scc_of[f]);
         }
         let mut before: Vec<f64> = Vec::new();
-        while let Some(Reverse(c)) = s.queue.pop() {
-            s.queued[c] = false;
-            let members = &self.g.sccs[c];
-            before.clear();
-            before.extend(members.iter().map(|&f| s.a[f]));
-            self.solve_scc(c, &mut s.a, &s.cap, &mut s.unconverged);
-            for (&f, &old) in members.iter().zip(&before) {
-                if s.a[f] != old {
-                    self.touch(s, f);
-                    for &b in self.g.buyers(f) {
-                        let bc = self.g.scc_of[b];
-                        if bc != c && !s.queued[bc] {
-                            s.queued[bc] = true;
-                            s.queue.push(Reverse(bc));
-                        }
+        while let Some(Reverse(level)) = s.levels.pop() {
+            let mut bucket = std::mem::take(&mut s.buckets[level as usize]);
+            for &c in &bucket {
+                s.queued[c] = false;
+                let members = &self.g.sccs[c];
+                if let [f] = members.as_slice() {
+                    let f = *f;
+                    let old = s.a[f];
+                    s.a[f] = self.eval(f, &s.a, &s.cap);
+                    if s.a[f] != old {
+                        self.changed(s, f, c);
+                    }
+                    continue;
+                }
+                before.clear();
+                before.extend(members.iter().map(|&f| s.a[f]));
+                self.solve_scc(c, &mut s.a, &s.cap, &mut s.unconverged);
+                for (&f, &old) in members.iter().zip(&before) {
+                    if s.a[f] != old {
+                        self.changed(s, f, c);
                     }
                 }
+            }
+            bucket.clear();
+            s.buckets[level as usize] = bucket;
+        }
+    }
+
+    /// Queues a strongly connected component for solving.
+    fn enqueue(&self, s: &mut Scratch, c: usize) {
+        if !s.queued[c] {
+            s.queued[c] = true;
+            let level = self.level[c];
+            let bucket = &mut s.buckets[level as usize];
+            if bucket.is_empty() {
+                s.levels.push(Reverse(level));
+            }
+            bucket.push(c);
+        }
+    }
+
+    /// Firm `f` (in component `c`) changed: it is touched and its buyers' components queued.
+    fn changed(&self, s: &mut Scratch, f: FirmIdx, c: usize) {
+        self.touch(s, f);
+        for &b in self.g.buyers(f) {
+            let bc = self.g.scc_of[b];
+            if bc != c {
+                self.enqueue(s, bc);
             }
         }
     }
@@ -217,6 +291,13 @@ impl<'a> Engine<'a> {
     /// inventory days along a path from any of `sources`. Unreached firms stay infinite. Read
     /// with [`Scratch::tts`]; [`Engine::reset`] clears it.
     pub fn time_to_survive(&self, s: &mut Scratch, sources: &[FirmIdx]) {
+        self.time_to_survive_below(s, sources, f64::INFINITY);
+    }
+
+    /// [`Engine::time_to_survive`], searching only paths shorter than `limit` days: firms
+    /// farther away stay unreached. A sweep needs no more: a time to survive at or beyond the
+    /// time to recover means no exposure days.
+    pub fn time_to_survive_below(&self, s: &mut Scratch, sources: &[FirmIdx], limit: f64) {
         let mut heap: BinaryHeap<Reverse<(Dist, FirmIdx)>> = BinaryHeap::new();
         for &f in sources {
             if s.dist[f] > 0.0 {
@@ -233,7 +314,7 @@ impl<'a> Engine<'a> {
             }
             for (&b, &days) in self.g.buyers(f).iter().zip(self.g.buyer_days(f)) {
                 let nd = d + days;
-                if nd < s.dist[b] {
+                if nd < s.dist[b] && nd < limit {
                     if s.dist[b].is_infinite() {
                         s.dist_touched.push(b);
                     }
@@ -246,6 +327,12 @@ impl<'a> Engine<'a> {
 }
 
 impl Scratch {
+    /// Firms whose capacity or availability the last propagation changed (in no particular
+    /// order); every other firm is at its baseline.
+    pub fn touched(&self) -> &[FirmIdx] {
+        &self.touched
+    }
+
     /// Current availability of a firm.
     pub fn a(&self, f: FirmIdx) -> f64 {
         self.a[f]

@@ -186,10 +186,20 @@ pub fn load(dir: &Path, opts: LoadOptions) -> Result<Dataset, Vec<Problem>> {
     let listed = components_table
         .as_ref()
         .and_then(|t| read_components(t, &mut problems, &mut notes));
+    // With problems in firms, sourcing's references are still checked against the ids the
+    // firms table does name, so that one run reports both files' problems.
+    let named_ids: Option<std::collections::HashSet<String>> = match (&firms, &firms_table) {
+        (None, Some(t)) => t
+            .text("firm_id")
+            .ok()
+            .map(|ids| ids.into_iter().flatten().collect()),
+        _ => None,
+    };
     let sourcing = sourcing_table.as_ref().and_then(|t| {
         read_sourcing(
             t,
             firms.as_deref(),
+            named_ids.as_ref(),
             listed.as_ref(),
             opts,
             &mut problems,
@@ -199,9 +209,11 @@ pub fn load(dir: &Path, opts: LoadOptions) -> Result<Dataset, Vec<Problem>> {
 
     let scenarios_text = side_files.and_then(|d| read_text(d, "scenarios.toml", &mut problems));
     let meta_text = side_files.and_then(|d| read_text(d, "dataset.toml", &mut problems));
-    let scenarios = match (&firms, scenarios_text) {
-        (Some(f), Some((text, file))) => scenarios::parse_scenarios(&text, &file, f, &mut problems),
-        _ => Vec::new(),
+    let scenarios = match scenarios_text {
+        Some((text, file)) => {
+            scenarios::parse_scenarios(&text, &file, firms.as_deref(), &mut problems)
+        }
+        None => Vec::new(),
     };
     let meta = match meta_text {
         Some((text, file)) => scenarios::parse_meta(&text, &file, &mut problems),
@@ -582,6 +594,7 @@ struct RawRow {
 fn read_sourcing(
     t: &Table,
     firms: Option<&[Firm]>,
+    named_ids: Option<&std::collections::HashSet<String>>,
     listed: Option<&BTreeMap<String, Option<String>>>,
     opts: LoadOptions,
     problems: &mut Vec<Problem>,
@@ -622,7 +635,20 @@ fn read_sourcing(
             problems.push(Problem::cell(file, row, col, "is empty"));
             return None;
         };
-        let index = firm_index.as_ref()?;
+        let Some(index) = firm_index.as_ref() else {
+            if named_ids.is_some_and(|named| !named.contains(id)) {
+                problems.push(
+                    Problem::cell(
+                        file,
+                        row,
+                        col,
+                        format!("{} is not a firm_id in firms", quote(id)),
+                    )
+                    .with_hint("every buyer and supplier must be listed in firms"),
+                );
+            }
+            return None;
+        };
         match index.get(id) {
             Some(&i) => Some(i),
             None => {
@@ -890,3 +916,6 @@ fn read_sourcing(
         normalized,
     })
 }
+
+#[cfg(test)]
+mod tests;

@@ -160,15 +160,19 @@ fn toml_problem(file: &str, text: &str, span: Option<Range<usize>>, msg: String)
         column: None,
         message: msg,
         hint: None,
+        omitted: 0,
     }
 }
 
 /// Parses `scenarios.toml` and resolves every cut against `firms`. Rows in problems are the
 /// file's line numbers.
+/// Parses `scenarios.toml`. `firms` is `None` when the firms table has problems: then the file
+/// is still checked (syntax, names, cut syntax, severities, durations), only the matching of
+/// cuts to firms waits for a valid firms table.
 pub(crate) fn parse_scenarios(
     text: &str,
     file: &str,
-    firms: &[Firm],
+    firms: Option<&[Firm]>,
     problems: &mut Vec<Problem>,
 ) -> Vec<Scenario> {
     let raw: RawScenarios = match toml::from_str(text) {
@@ -229,8 +233,13 @@ pub(crate) fn parse_scenarios(
         }
         let mut cuts = Vec::new();
         for c in &s.cuts {
-            match resolve_cut(c.get_ref(), firms) {
-                Ok(cut) => cuts.push(cut),
+            let resolved = match firms {
+                Some(firms) => resolve_cut(c.get_ref(), firms).map(Some),
+                None => parse_cut(c.get_ref()).map(|_| None),
+            };
+            match resolved {
+                Ok(Some(cut)) => cuts.push(cut),
+                Ok(None) => {}
                 Err(e) => {
                     let mut p = toml_problem(
                         file,
@@ -356,12 +365,17 @@ mod tests {
         let firms = vec![firm("catl", "CN", None)];
         let text = "[[scenario]]\nname = \"a\"\ncuts = [\"firm:catl\"]\n\n[[scenario]]\nname = \"b\"\ncuts = [\"firm:catll\"]\n";
         let mut problems = Vec::new();
-        let s = parse_scenarios(text, "scenarios.toml", &firms, &mut problems);
+        let s = parse_scenarios(text, "scenarios.toml", Some(&firms), &mut problems);
         assert_eq!(s.len(), 1);
         assert_eq!(problems.len(), 1);
         assert_eq!(problems[0].row, Some(7));
         let mut problems = Vec::new();
-        parse_scenarios("[[scenario]]\nname = 1\n", "s.toml", &firms, &mut problems);
+        parse_scenarios(
+            "[[scenario]]\nname = 1\n",
+            "s.toml",
+            Some(&firms),
+            &mut problems,
+        );
         assert_eq!(problems[0].row, Some(2));
     }
 }

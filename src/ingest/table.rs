@@ -361,14 +361,28 @@ pub(crate) fn read_table(path: &Path, file: &str, problems: &mut Vec<Problem>) -
         .is_some_and(|e| e.eq_ignore_ascii_case("parquet"));
     let before = problems.len();
     let mut rows = None;
+    let mut header_row = 1;
     let df = if is_parquet {
         read_parquet(path, file, problems)?
     } else {
-        let records = precheck_csv(path, file, problems)?;
+        let (first, records) = precheck_csv(path, file, problems)?;
         if problems.len() > before {
             return None;
         }
-        let df = read_csv(path, file, problems)?;
+        header_row = first;
+        // Polars reads a well-formed file fast; but it turns a blank line into a row of nulls,
+        // rejects a quote inside an unquoted field and does not know CR-only line ends, all of
+        // which the `csv` crate (and a spreadsheet) reads. Then the records are read with it.
+        let consecutive = records.iter().enumerate().all(|(i, &r)| r == i + first + 1);
+        let polars = if consecutive {
+            read_csv(path).ok()
+        } else {
+            None
+        };
+        let df = match polars {
+            Some(df) if df.height() == records.len() => df,
+            _ => read_csv_records(path, file, problems)?,
+        };
         if df.height() != records.len() {
             problems.push(Problem::file(
                 file,
@@ -381,7 +395,7 @@ pub(crate) fn read_table(path: &Path, file: &str, problems: &mut Vec<Problem>) -
             ));
             return None;
         }
-        if records.iter().enumerate().any(|(i, &r)| r != i + 2) {
+        if !consecutive || first != 1 {
             rows = Some(records);
         }
         df
@@ -392,14 +406,14 @@ pub(crate) fn read_table(path: &Path, file: &str, problems: &mut Vec<Problem>) -
         if norm.is_empty() {
             problems.push(Problem::cell(
                 file,
-                1,
+                header_row,
                 format!("#{}", i + 1),
                 "the header names no column here",
             ));
         } else if columns.iter().any(|(n, _)| *n == norm) {
             problems.push(Problem::cell(
                 file,
-                1,
+                header_row,
                 norm.clone(),
                 format!("column {} appears more than once", quote(&norm)),
             ));
@@ -415,7 +429,7 @@ pub(crate) fn read_table(path: &Path, file: &str, problems: &mut Vec<Problem>) -
         df,
         columns,
         rows,
-        header_row: 1,
+        header_row,
     })
 }
 
@@ -435,8 +449,8 @@ fn read_parquet(path: &Path, file: &str, problems: &mut Vec<Problem>) -> Option<
     }
 }
 
-fn read_csv(path: &Path, file: &str, problems: &mut Vec<Problem>) -> Option<DataFrame> {
-    let result = PlRefPath::try_from_path(path)
+fn read_csv(path: &Path) -> PolarsResult<DataFrame> {
+    PlRefPath::try_from_path(path)
         .and_then(|p| {
             LazyCsvReader::new(p)
                 .with_has_header(true)
@@ -446,14 +460,53 @@ fn read_csv(path: &Path, file: &str, problems: &mut Vec<Problem>) -> Option<Data
                 .with_raise_if_empty(false)
                 .finish()
         })
-        .and_then(|lf| lf.collect());
-    match result {
+        .and_then(|lf| lf.collect())
+}
+
+/// Reads a CSV file that passed [`precheck_csv`] record by record with the `csv` crate (the
+/// path for files Polars cannot read as they are), into a frame of text columns like Polars'.
+fn read_csv_records(path: &Path, file: &str, problems: &mut Vec<Problem>) -> Option<DataFrame> {
+    let fail = |problems: &mut Vec<Problem>, e: &dyn std::fmt::Display| {
+        problems.push(Problem::file(file, format!("cannot read CSV: {e}")));
+    };
+    let mut rdr = match csv::ReaderBuilder::new().has_headers(false).from_path(path) {
+        Ok(r) => r,
+        Err(e) => {
+            fail(problems, &e);
+            return None;
+        }
+    };
+    let mut names: Vec<String> = Vec::new();
+    let mut columns: Vec<Vec<Option<String>>> = Vec::new();
+    let mut record = csv::StringRecord::new();
+    loop {
+        match rdr.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => {
+                fail(problems, &e);
+                return None;
+            }
+        }
+        if names.is_empty() {
+            names = record.iter().map(str::to_string).collect();
+            columns = vec![Vec::new(); names.len()];
+            continue;
+        }
+        for (column, field) in columns.iter_mut().zip(record.iter()) {
+            column.push((!field.is_empty()).then(|| field.to_string()));
+        }
+    }
+    let height = columns.first().map_or(0, Vec::len);
+    let frame: Vec<Column> = names
+        .iter()
+        .zip(columns)
+        .map(|(n, values)| Column::new(n.as_str().into(), values))
+        .collect();
+    match DataFrame::new(height, frame) {
         Ok(df) => Some(df),
         Err(e) => {
-            problems.push(Problem::file(
-                file,
-                format!("cannot read as CSV: {}", first_line(&e.to_string())),
-            ));
+            fail(problems, &first_line(&e.to_string()));
             None
         }
     }
@@ -466,7 +519,11 @@ fn first_line(s: &str) -> &str {
 /// The CSV pre-check: there is a header naming each column once, every record has as many
 /// fields as the header, every field is UTF-8. Returns the spreadsheet row of each data record
 /// (blank lines, which CSV readers skip, still count as rows, as in a spreadsheet).
-fn precheck_csv(path: &Path, file: &str, problems: &mut Vec<Problem>) -> Option<Vec<usize>> {
+fn precheck_csv(
+    path: &Path,
+    file: &str,
+    problems: &mut Vec<Problem>,
+) -> Option<(usize, Vec<usize>)> {
     // Enough to show the cap and the count of the rest, without holding millions of problems.
     const MAX_PROBLEMS: usize = 10_000;
     let mut rdr = match csv::ReaderBuilder::new()
@@ -501,6 +558,7 @@ fn precheck_csv(path: &Path, file: &str, problems: &mut Vec<Problem>) -> Option<
                     column: None,
                     message: format!("cannot read CSV: {e}"),
                     hint: None,
+                    omitted: 0,
                 });
                 return None;
             }
@@ -522,14 +580,14 @@ fn precheck_csv(path: &Path, file: &str, problems: &mut Vec<Problem>) -> Option<
                 if norm.is_empty() {
                     problems.push(Problem::cell(
                         file,
-                        1,
+                        row,
                         format!("#{}", i + 1),
                         "the header names no column here",
                     ));
                 } else if seen.contains(&norm) {
                     problems.push(Problem::cell(
                         file,
-                        1,
+                        row,
                         norm.clone(),
                         format!(
                             "column {} appears more than once (column #{})",
@@ -542,8 +600,10 @@ fn precheck_csv(path: &Path, file: &str, problems: &mut Vec<Problem>) -> Option<
             }
         } else {
             rows.push(row);
-            if record.len() != header.len() && found < MAX_PROBLEMS {
+            if record.len() != header.len() {
                 found += 1;
+            }
+            if record.len() != header.len() && found <= MAX_PROBLEMS {
                 problems.push(
                     Problem {
                         file: file.to_string(),
@@ -555,14 +615,15 @@ fn precheck_csv(path: &Path, file: &str, problems: &mut Vec<Problem>) -> Option<
                             header.len()
                         ),
                         hint: None,
+                        omitted: 0,
                     }
                     .with_hint("a name containing a comma must be quoted: \"Ningde, Fujian\""),
                 );
             }
             for (i, field) in record.iter().enumerate() {
                 if let Err(e) = std::str::from_utf8(field) {
-                    if found < MAX_PROBLEMS {
-                        found += 1;
+                    found += 1;
+                    if found <= MAX_PROBLEMS {
                         let col = header
                             .get(i)
                             .map(|h| normalise_header(h))
@@ -574,11 +635,14 @@ fn precheck_csv(path: &Path, file: &str, problems: &mut Vec<Problem>) -> Option<
         }
         index += 1;
     }
+    if found > MAX_PROBLEMS {
+        problems.push(Problem::omitted(file, found - MAX_PROBLEMS));
+    }
     if index == 0 {
         problems.push(Problem::file(file, "file is empty (no header row)"));
         return None;
     }
-    Some(rows)
+    Some((starts.first().copied().unwrap_or(1), rows))
 }
 
 /// The spreadsheet row (1-based, blank lines counted) on which each CSV record starts, found
@@ -694,7 +758,7 @@ mod precheck_tests {
         std::fs::write(&path, text).unwrap();
         let mut problems = Vec::new();
         let rows = precheck_csv(&path, "t.csv", &mut problems);
-        (rows, problems)
+        (rows.map(|(_, r)| r), problems)
     }
 
     #[test]

@@ -13,8 +13,10 @@ use crate::metrics::{effective_number, Exposure, PairMetrics};
 use crate::model::{Dataset, FirmIdx};
 use crate::sweep::{ScenarioResult, SweepEntry};
 
-/// Rows shown in the long ranking tables; the JSON report has them all.
+/// Rows shown in the ranking tables; the JSON report has them all.
 const TOP_ROWS: usize = 15;
+/// Rows shown in the per-component, per-pair and per-firm tables of large datasets.
+const LONG_TABLE: usize = 40;
 /// Largest supply-path diagram drawn (nodes); larger ones are summarised in words.
 const MAX_DIAGRAM_NODES: usize = 40;
 /// Where the formulas are explained (relative to the repository root, as reports live in
@@ -97,8 +99,7 @@ impl<'a> Report<'a, '_> {
     fn end_value(&self, f: FirmIdx) -> f64 {
         let g = self.a.g;
         g.end_firms
-            .iter()
-            .position(|&e| e == f)
+            .binary_search(&f)
             .map_or(0.0, |i| g.end_values[i])
     }
 
@@ -159,8 +160,12 @@ impl<'a> Report<'a, '_> {
         w!(self, "");
     }
 
-    fn pairs_of(&self, f: FirmIdx) -> impl Iterator<Item = &PairMetrics> {
-        self.a.metrics.pairs.iter().filter(move |p| p.buyer == f)
+    /// The pairs of buyer `f` (pairs are sorted by buyer).
+    fn pairs_of(&self, f: FirmIdx) -> &[PairMetrics] {
+        let pairs = &self.a.metrics.pairs;
+        let start = pairs.partition_point(|p| p.buyer < f);
+        let end = pairs.partition_point(|p| p.buyer <= f);
+        &pairs[start..end]
     }
 
     /// Per end firm with single-source pairs: the largest one and the single-sourced share of
@@ -171,7 +176,7 @@ impl<'a> Report<'a, '_> {
         // (single-sourced value or count, end firm, bullet)
         let mut found: Vec<(f64, FirmIdx, String)> = Vec::new();
         for &e in &self.a.g.end_firms {
-            let pairs: Vec<&PairMetrics> = self.pairs_of(e).collect();
+            let pairs: Vec<&PairMetrics> = self.pairs_of(e).iter().collect();
             let single: Vec<&PairMetrics> = pairs
                 .iter()
                 .copied()
@@ -478,7 +483,8 @@ impl<'a> Report<'a, '_> {
                 .then_with(|| b.weight.total_cmp(&a.weight))
                 .then_with(|| a.component.cmp(&b.component))
         });
-        for c in comps {
+        let total = comps.len();
+        for c in comps.into_iter().take(LONG_TABLE) {
             w!(
                 self,
                 "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
@@ -494,7 +500,15 @@ impl<'a> Report<'a, '_> {
                 pct(c.top_country_share)
             );
         }
+        self.more(LONG_TABLE, total);
         w!(self, "");
+    }
+
+    /// Says how many rows a capped table left out.
+    fn more(&mut self, shown: usize, total: usize) {
+        if total > shown {
+            w!(self, "\n{} more in the JSON report.", total - shown);
+        }
     }
 
     fn exposures(&mut self) {
@@ -526,7 +540,8 @@ impl<'a> Report<'a, '_> {
             "| buyer | component | exposure | supplier(s) | country | value |"
         );
         w!(self, "|---|---|---|---|---|---:|");
-        for p in pairs {
+        let total = pairs.len();
+        for p in pairs.into_iter().take(LONG_TABLE) {
             let rows = &ds.sourcing[p.rows.clone()];
             let suppliers: Vec<FirmIdx> = rows.iter().map(|r| r.supplier).collect();
             let country = &ds.firms[suppliers[0]].country;
@@ -541,12 +556,13 @@ impl<'a> Report<'a, '_> {
                 p.annual_value.map_or("—".into(), |v| self.value(v))
             );
         }
+        self.more(LONG_TABLE, total);
         w!(self, "");
     }
 
     fn in_house(&mut self) {
         w!(self, "## Vertical integration (in-house share)\n");
-        let rows: Vec<(FirmIdx, f64)> = self
+        let mut rows: Vec<(FirmIdx, f64)> = self
             .a
             .metrics
             .in_house
@@ -554,13 +570,14 @@ impl<'a> Report<'a, '_> {
             .copied()
             .filter(|&(_, s)| s > 0.0)
             .collect();
+        rows.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
         if rows.is_empty() {
             w!(self, "No firm makes any of its inputs in-house.\n");
             return;
         }
         w!(
             self,
-            "Share of each firm's inputs it makes itself ({}), for firms that make any.\n",
+            "Share of each firm's inputs it makes itself ({}), for firms that make any, highest first.\n",
             if self.a.ds.has_values {
                 "by value"
             } else {
@@ -569,9 +586,11 @@ impl<'a> Report<'a, '_> {
         );
         w!(self, "| firm | in-house share |");
         w!(self, "|---|---:|");
-        for (f, s) in rows {
+        let total = rows.len();
+        for (f, s) in rows.into_iter().take(LONG_TABLE) {
             w!(self, "| {} | {} |", self.firm(f), pct(s));
         }
+        self.more(LONG_TABLE, total);
         w!(self, "");
     }
 
@@ -580,7 +599,12 @@ impl<'a> Report<'a, '_> {
         w!(self, "Share of each end firm's purchases bought from suppliers whose own sourcing is mapped (tier 2 and deeper), or made in-house, or from mines. Risk in the unmapped part is unknown, not absent.\n");
         w!(self, "| end firm | output value | coverage |");
         w!(self, "|---|---:|---:|");
-        for &(f, c) in &self.a.coverage {
+        // Least covered first when the list is long.
+        let mut rows: Vec<(FirmIdx, f64)> = self.a.coverage.clone();
+        if rows.len() > LONG_TABLE {
+            rows.sort_by(|a, b| a.1.total_cmp(&b.1).then_with(|| a.0.cmp(&b.0)));
+        }
+        for &(f, c) in rows.iter().take(LONG_TABLE) {
             w!(
                 self,
                 "| {} | {} | {} |",
@@ -589,6 +613,7 @@ impl<'a> Report<'a, '_> {
                 pct(c)
             );
         }
+        self.more(LONG_TABLE, rows.len());
         w!(self, "");
     }
 
@@ -926,7 +951,17 @@ fn scenario_section(out: &mut String, ds: &Dataset, s: &ScenarioResult) {
     );
     w!(r, "| end firm | availability | loss | value at risk | TTS (days) | exposure days | time-weighted loss |");
     w!(r, "|---|---:|---:|---:|---:|---:|---:|");
-    for e in &s.end_firms {
+    // In end-firm order; a long list shows the largest values at risk.
+    let mut rows: Vec<&crate::sweep::EndFirmImpact> = s.end_firms.iter().collect();
+    if rows.len() > LONG_TABLE {
+        rows.sort_by(|a, b| {
+            b.value_at_risk
+                .total_cmp(&a.value_at_risk)
+                .then_with(|| a.firm.cmp(&b.firm))
+        });
+        rows.truncate(LONG_TABLE);
+    }
+    for e in rows {
         w!(
             r,
             "| {} | {} | {} | {} | {} | {} | {} |",
@@ -937,6 +972,13 @@ fn scenario_section(out: &mut String, ds: &Dataset, s: &ScenarioResult) {
             e.tts_days.map_or("—".into(), days),
             days(e.exposure_days),
             value_md(ds, e.time_weighted_loss)
+        );
+    }
+    if s.end_firms.len() > LONG_TABLE {
+        w!(
+            r,
+            "\n{} more end firms in the JSON report.",
+            s.end_firms.len() - LONG_TABLE
         );
     }
     w!(r, "");
