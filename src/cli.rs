@@ -54,6 +54,70 @@ pub enum Command {
     /// --seed always give the same files.
     #[command(after_help = EXIT_CODES)]
     Generate(GenerateArgs),
+    /// Write a fully commented policy file (scrisk.toml) for `scrisk check`.
+    #[command(after_help = EXIT_CODES)]
+    Init(InitArgs),
+    /// Check datasets against a policy; exit status 1 when any deny-level finding is not waived.
+    ///
+    /// Rules: component concentration (HHI), a third country's share of a component at any
+    /// tier, single-source pairs, chokepoints, time to survive shorter than time to recover,
+    /// scenario value at risk. Waivers in the policy accept known findings until a date.
+    #[command(after_help = EXIT_CODES)]
+    Check(CheckArgs),
+    /// Compare two JSON reports (from `analyze --format json`) and print the changes as markdown.
+    ///
+    /// New or removed single-source pairs, component HHI changes above 100 points, new or
+    /// removed chokepoints, and value at risk per scenario: a pull-request comment.
+    #[command(after_help = EXIT_CODES)]
+    Diff(DiffArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Where to write the policy.
+    #[arg(value_name = "FILE", default_value = "scrisk.toml")]
+    pub path: PathBuf,
+    /// Overwrite an existing file.
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// Output formats of `scrisk check`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CheckFormat {
+    /// A readable list of findings.
+    Text,
+    /// The findings as JSON.
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// The policy file. Without it, ./scrisk.toml if present, else the built-in defaults
+    /// (the ones `scrisk init` writes).
+    #[arg(long, value_name = "FILE")]
+    pub policy: Option<PathBuf>,
+    /// The date waivers are checked against (YYYY-MM-DD); default: today.
+    #[arg(long, value_name = "DATE")]
+    pub today: Option<String>,
+    /// How to print the findings.
+    #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+    pub format: CheckFormat,
+    /// Time to recover, in days, for firms without recovery_days (scenarios and sweeps).
+    #[arg(long, value_name = "DAYS", default_value_t = 30.0)]
+    pub recovery_days: f64,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The earlier JSON report.
+    #[arg(value_name = "OLD.json")]
+    pub old: PathBuf,
+    /// The later JSON report.
+    #[arg(value_name = "NEW.json")]
+    pub new: PathBuf,
 }
 
 #[derive(Debug, Args)]

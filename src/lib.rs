@@ -6,6 +6,7 @@
 
 pub mod analysis;
 pub mod analyze;
+pub mod check;
 pub mod cli;
 pub mod generate;
 pub mod graph;
@@ -13,6 +14,7 @@ pub mod ingest;
 pub mod metrics;
 pub mod model;
 pub mod output;
+pub mod policy;
 pub mod problem;
 pub mod report;
 pub mod run;

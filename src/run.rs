@@ -26,6 +26,9 @@ pub fn run(cli: Cli) -> u8 {
         Command::Validate(args) => validate(&args.input, &mut out),
         Command::Analyze(args) => crate::analyze::analyze_command(&args, &mut out),
         Command::Whatif(args) => crate::analyze::whatif_command(&args, &mut out),
+        Command::Init(args) => crate::check::init_command(&args, &mut out),
+        Command::Check(args) => crate::check::check_command(&args, &mut out),
+        Command::Diff(args) => crate::check::diff_command(&args, &mut out),
         Command::Generate(args) => {
             match crate::generate::generate(&args.out, args.firms, args.seed, args.force) {
                 Ok((firms, rows)) => {

@@ -101,8 +101,15 @@ fn looks_like_dataset(dir: &Path) -> bool {
         || workbook_of(dir).is_some()
 }
 
+/// Whether `code` (upper case) is an ISO 3166-1 alpha-2 code or a user-assigned one
+/// (`XA`–`XZ`, `ZZ`).
+pub fn is_country_code(code: &str) -> bool {
+    country::is_valid(code)
+}
+
 /// Expands a command-line path into dataset directories: the path itself when it holds a
-/// `firms` or `sourcing` table, else its immediate sub-directories that do (sorted by name).
+/// `firms` or `sourcing` table (or a workbook), else its immediate sub-directories that do
+/// (sorted by name).
 pub fn discover(path: &Path) -> Result<Vec<PathBuf>, Problem> {
     let shown = path.display().to_string();
     if !path.exists() {

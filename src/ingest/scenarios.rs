@@ -145,7 +145,8 @@ struct RawScenario {
 }
 
 /// Line number (1-based) of a byte offset.
-fn line_of(text: &str, offset: usize) -> usize {
+/// The 1-based line of a byte offset in `text`.
+pub fn line_of(text: &str, offset: usize) -> usize {
     text.as_bytes()[..offset.min(text.len())]
         .iter()
         .filter(|&&b| b == b'\n')
@@ -153,7 +154,8 @@ fn line_of(text: &str, offset: usize) -> usize {
         + 1
 }
 
-fn toml_problem(file: &str, text: &str, span: Option<Range<usize>>, msg: String) -> Problem {
+/// A problem in a TOML file, located by the line of `span` (TOML files are read as text).
+pub fn toml_problem(file: &str, text: &str, span: Option<Range<usize>>, msg: String) -> Problem {
     Problem {
         file: file.to_string(),
         row: span.map(|s| line_of(text, s.start)),
@@ -164,8 +166,6 @@ fn toml_problem(file: &str, text: &str, span: Option<Range<usize>>, msg: String)
     }
 }
 
-/// Parses `scenarios.toml` and resolves every cut against `firms`. Rows in problems are the
-/// file's line numbers.
 /// Parses `scenarios.toml`. `firms` is `None` when the firms table has problems: then the file
 /// is still checked (syntax, names, cut syntax, severities, durations), only the matching of
 /// cuts to firms waits for a valid firms table.

@@ -8,3 +8,5 @@ mod corpus;
 mod datasets;
 mod example;
 mod formats;
+mod fuzz_regressions;
+mod policy;
