@@ -156,7 +156,9 @@ pub struct WhatifArgs {
 /// Options shared by every command that loads datasets.
 #[derive(Debug, Args)]
 pub struct InputArgs {
-    /// Dataset directories, or directories whose sub-directories are datasets.
+    /// Dataset directories (firms and sourcing as .csv or .parquet, or one .xlsx workbook with
+    /// sheets firms and sourcing), .xlsx workbooks, or directories whose sub-directories are
+    /// datasets.
     #[arg(value_name = "PATH", required = true)]
     pub paths: Vec<PathBuf>,
     /// Rescale the shares of a (buyer, component) that do not sum to 1, instead of rejecting

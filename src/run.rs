@@ -110,10 +110,14 @@ pub fn load_one(
         Err(problems) => {
             out.problems(&problems);
             out.diag(&format!(
-                "error: {}: {} problem{} found; fix them and run again\n",
+                "error: {}: {} found; fix {} and run again\n",
                 dir.display(),
-                problems.len(),
-                if problems.len() == 1 { "" } else { "s" }
+                if problems.len() == 1 {
+                    "1 problem".to_string()
+                } else {
+                    format!("{} problems", problems.len())
+                },
+                if problems.len() == 1 { "it" } else { "them" }
             ));
             None
         }

@@ -101,6 +101,11 @@ fn looks_like_dataset(dir: &Path) -> bool {
         || workbook_of(dir).is_some()
 }
 
+/// A sum for a message: float noise removed (0.8999999999999999 → 0.9), nine decimals at most.
+fn round_for_message(x: f64) -> f64 {
+    (x * 1e9).round() / 1e9
+}
+
 /// Whether `code` (upper case) is an ISO 3166-1 alpha-2 code or a user-assigned one
 /// (`XA`–`XZ`, `ZZ`).
 pub fn is_country_code(code: &str) -> bool {
@@ -136,8 +141,9 @@ pub fn discover(path: &Path) -> Result<Vec<PathBuf>, Problem> {
     found.sort();
     if found.is_empty() {
         return Err(Problem::file(shown, "holds no dataset").with_hint(
-            "a dataset is a directory holding firms.csv and sourcing.csv (or .parquet); \
-             a directory of datasets holds such directories",
+            "a dataset is a directory holding firms.csv and sourcing.csv (or .parquet), or one \
+             .xlsx workbook with sheets firms and sourcing; a directory of datasets holds such \
+             directories",
         ));
     }
     Ok(found)
@@ -353,7 +359,13 @@ fn check_columns(
             ok = false;
             problems.push(
                 Problem::cell(&t.file, t.header_row, *r, "required column is missing")
-                    .with_hint(format!("the header has: {}", found.join(", "))),
+                    .with_hint(if found.len() == 1 && found[0].contains(';') {
+                        "the file seems to separate values with ';' (a European spreadsheet export); \
+                         save it as comma-separated CSV"
+                            .to_string()
+                    } else {
+                        format!("the header has: {}", found.join(", "))
+                    }),
             );
         }
     }
@@ -813,6 +825,7 @@ fn read_sourcing(
     };
     let mut rows: Vec<SourcingRow> = Vec::with_capacity(raw.len());
     let mut normalized = Vec::new();
+    let mut normalized_text: Vec<String> = Vec::new();
     let firm_id = |i: usize| firms.map_or("?", |f| f[i].id.as_str());
     let mut start = 0;
     while start < raw.len() {
@@ -838,6 +851,17 @@ fn read_sourcing(
                 if broken || (sum - 1.0).abs() <= SHARE_TOLERANCE {
                     given
                 } else if opts.normalize_shares {
+                    normalized_text.push(format!(
+                        "{}/{} (sum {}, rows {})",
+                        firm_id(b),
+                        k,
+                        round_for_message(sum),
+                        pair_rows()
+                            .iter()
+                            .map(|r| r.to_string())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ));
                     normalized.push(Normalized {
                         buyer: b,
                         component: comp_index[k],
@@ -851,9 +875,10 @@ fn read_sourcing(
                             pair_rows()[0],
                             "share",
                             format!(
-                                "shares of buyer {} for component {} sum to {sum}, not 1 (rows {})",
+                                "shares of buyer {} for component {} sum to {}, not 1 (rows {})",
                                 quote(firm_id(b)),
                                 quote(k),
+                                round_for_message(sum),
                                 pair_rows()
                                     .iter()
                                     .map(|r| r.to_string())
@@ -907,8 +932,11 @@ fn read_sourcing(
         notes.push(Note {
             file: t.file.clone(),
             message: format!(
-                "--normalize-shares rescaled the shares of {} (buyer, component) pairs that did not sum to 1",
-                normalized.len()
+                "--normalize-shares rescaled the shares of {} (buyer, component) pair{} that did not sum to 1: {}{}",
+                normalized.len(),
+                if normalized.len() == 1 { "" } else { "s" },
+                normalized_text.iter().take(20).cloned().collect::<Vec<_>>().join("; "),
+                if normalized_text.len() > 20 { format!("; and {} more", normalized_text.len() - 20) } else { String::new() }
             ),
         });
     }

@@ -123,12 +123,17 @@ impl<'a> Report<'a, '_> {
         let cycles = self.a.g.cycles().count();
         w!(
             self,
-            "{} firms in {} countries, {} components, {} sourcing rows, {} end firms, {} supply {}.\n",
+            "{} firms in {} countries, {} components, {} sourcing rows, {} end {}, {} supply {}.\n",
             ds.firms.len(),
             ds.countries().len(),
             ds.used_components().len(),
             ds.sourcing.len(),
             self.a.g.end_firms.len(),
+            if self.a.g.end_firms.len() == 1 {
+                "firm"
+            } else {
+                "firms"
+            },
             cycles,
             if cycles == 1 { "cycle" } else { "cycles" }
         );
@@ -354,7 +359,9 @@ impl<'a> Report<'a, '_> {
     fn whatif_findings(&self, bullets: &mut Vec<String>) {
         let w = &self.a.whatif;
         let total = self.total_output();
-        if let Some(top) = w.sweeps.firms.first().filter(|e| e.value_at_risk > 0.0) {
+        if let Some(top) =
+            most_critical(&w.sweeps.firms, |_| true).filter(|e| e.value_at_risk > 0.0)
+        {
             let f = self
                 .a
                 .ds
@@ -444,9 +451,10 @@ impl<'a> Report<'a, '_> {
             .collect();
         if !low.is_empty() {
             bullets.push(format!(
-                "Sub-tier data is incomplete for {} of {} end firms ({}): the unmapped part is unknown, not safe.",
+                "Sub-tier data is incomplete for {} of {} end {} ({}): the unmapped part is unknown, not safe.",
                 low.len(),
                 self.a.coverage.len(),
+                if self.a.coverage.len() == 1 { "firm" } else { "firms" },
                 low.join(", ")
             ));
         }
@@ -766,13 +774,8 @@ impl<'a> Report<'a, '_> {
     fn diagram(&mut self) {
         let ds = self.a.ds;
         let g = self.a.g;
-        let Some(top) = self
-            .a
-            .whatif
-            .sweeps
-            .firms
-            .iter()
-            .find(|e| !e.chokepoint_for.is_empty())
+        let a: &'a Analysis<'a> = self.a;
+        let Some(top) = most_critical(&a.whatif.sweeps.firms, |e| !e.chokepoint_for.is_empty())
         else {
             return;
         };
@@ -848,9 +851,10 @@ impl<'a> Report<'a, '_> {
             if !unverified.is_empty() {
                 w!(
                     self,
-                    "> **Unverified input**: {} of {} sources have status R (not verified in any source); every figure taken from them is an assumption: {}.\n",
+                    "> **Unverified input**: {} of {} sources {} status R (not verified in any source); every figure taken from them is an assumption: {}.\n",
                     unverified.len(),
                     meta.sources.len(),
+                    if unverified.len() == 1 { "has" } else { "have" },
                     unverified.join(", ")
                 );
             }
@@ -1004,6 +1008,22 @@ pub fn render_whatif(ds: &Dataset, g: &SupplyGraph, s: &ScenarioResult) -> Strin
     }
     scenario_section(&mut out, ds, s);
     out
+}
+
+/// The most critical sweep entry among those `keep` accepts: the largest value at risk, ties
+/// broken by the larger time-weighted loss (the entry that hurts longer), then by key. (The
+/// JSON ranking itself breaks ties by key, as MODEL.md §5 says.)
+fn most_critical(list: &[SweepEntry], keep: impl Fn(&SweepEntry) -> bool) -> Option<&SweepEntry> {
+    list.iter().filter(|e| keep(e)).min_by(|a, b| {
+        b.value_at_risk
+            .total_cmp(&a.value_at_risk)
+            .then_with(|| {
+                b.time_weighted_loss
+                    .unwrap_or(0.0)
+                    .total_cmp(&a.time_weighted_loss.unwrap_or(0.0))
+            })
+            .then_with(|| a.key.cmp(&b.key))
+    })
 }
 
 /// Firms reachable from `starts` (included) along `next`; iterative, so the input cannot drive
