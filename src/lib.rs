@@ -20,3 +20,6 @@ pub mod report;
 pub mod run;
 pub mod sweep;
 pub mod whatif;
+
+#[cfg(test)]
+mod proptests;

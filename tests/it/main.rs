@@ -9,4 +9,5 @@ mod datasets;
 mod example;
 mod formats;
 mod fuzz_regressions;
+mod hostile;
 mod policy;

@@ -1,0 +1,281 @@
+//! Property tests over generated networks (proptest): the propagation's invariants, HHI
+//! bounds, determinism across thread counts and row order, and arbitrary bytes through ingest.
+//! Each property is something a bug could break; the shrunk counter-example is the network.
+
+use proptest::prelude::*;
+
+use crate::analysis::{Analysis, AnalysisSettings};
+use crate::graph::tests::tiny;
+use crate::graph::SupplyGraph;
+use crate::model::{Dataset, FirmIdx};
+use crate::whatif::Engine;
+
+const COUNTRIES: [&str; 3] = ["CN", "DE", "US"];
+
+/// A generated network: per buyer, per component, (supplier, weight) lists.
+#[derive(Debug, Clone)]
+struct Net {
+    firms: usize,
+    /// (buyer, component, supplier, weight)
+    rows: Vec<(usize, usize, usize, u32)>,
+}
+
+fn net() -> impl Strategy<Value = Net> {
+    (2usize..9).prop_flat_map(|n| {
+        let pair = (
+            0usize..n,
+            0usize..3,
+            prop::collection::vec((0usize..n, 1u32..100), 1..4),
+        );
+        prop::collection::vec(pair, 0..(2 * n)).prop_map(move |pairs| {
+            let mut rows: Vec<(usize, usize, usize, u32)> = Vec::new();
+            for (b, k, suppliers) in pairs {
+                if rows.iter().any(|r| r.0 == b && r.1 == k) {
+                    continue; // one list per (buyer, component)
+                }
+                let mut merged: Vec<(usize, u32)> = Vec::new();
+                for (s, w) in suppliers {
+                    match merged.iter_mut().find(|m| m.0 == s) {
+                        Some(m) => m.1 += w,
+                        None => merged.push((s, w)),
+                    }
+                }
+                rows.extend(merged.into_iter().map(|(s, w)| (b, k, s, w)));
+            }
+            Net { firms: n, rows }
+        })
+    })
+}
+
+fn id(i: usize) -> String {
+    format!("f{i}")
+}
+
+impl Net {
+    fn dataset(&self) -> Dataset {
+        let ids: Vec<String> = (0..self.firms).map(id).collect();
+        let firms: Vec<(&str, &str, Option<f64>)> = ids
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (f.as_str(), COUNTRIES[i % 3], None))
+            .collect();
+        let total = |b: usize, k: usize| -> f64 {
+            self.rows
+                .iter()
+                .filter(|r| r.0 == b && r.1 == k)
+                .map(|r| f64::from(r.3))
+                .sum()
+        };
+        let rows: Vec<(&str, usize, &str, f64, Option<f64>)> = self
+            .rows
+            .iter()
+            .map(|&(b, k, s, w)| {
+                (
+                    ids[b].as_str(),
+                    k,
+                    ids[s].as_str(),
+                    f64::from(w) / total(b, k),
+                    Some(f64::from(w) * 1000.0),
+                )
+            })
+            .collect();
+        tiny(&firms, &rows)
+    }
+}
+
+/// Availability of every firm after `cuts` ((firm, remaining capacity)).
+fn availability(ds: &Dataset, cuts: &[(FirmIdx, f64)]) -> Vec<f64> {
+    let g = SupplyGraph::build(ds);
+    let e = Engine::new(ds, &g);
+    let mut s = e.scratch();
+    e.propagate(&mut s, cuts);
+    (0..ds.firms.len()).map(|f| s.a(f)).collect()
+}
+
+fn cuts_for(n: usize) -> impl Strategy<Value = Vec<(usize, f64)>> {
+    prop::collection::vec((0..n, 0.0f64..1.0), 0..4)
+}
+
+/// Firms downstream of `from` (included), by the supplier → buyer edges.
+fn downstream(ds: &Dataset, from: FirmIdx) -> Vec<bool> {
+    let mut seen = vec![false; ds.firms.len()];
+    let mut stack = vec![from];
+    seen[from] = true;
+    while let Some(f) = stack.pop() {
+        for r in ds
+            .sourcing
+            .iter()
+            .filter(|r| r.supplier == f && r.buyer != f)
+        {
+            if !seen[r.buyer] {
+                seen[r.buyer] = true;
+                stack.push(r.buyer);
+            }
+        }
+    }
+    seen
+}
+
+/// Capacities of possibly repeated cuts, multiplied as MODEL §5 says.
+fn merge(cuts: &[(usize, f64)]) -> Vec<(FirmIdx, f64)> {
+    let mut out: Vec<(FirmIdx, f64)> = Vec::new();
+    for &(f, c) in cuts {
+        match out.iter_mut().find(|x| x.0 == f) {
+            Some(x) => x.1 *= c,
+            None => out.push((f, c)),
+        }
+    }
+    out
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    #[test]
+    fn availability_stays_in_0_1(n in net(), seed in any::<u64>()) {
+        let ds = n.dataset();
+        let f = (seed as usize) % ds.firms.len();
+        let a = availability(&ds, &[(f, (seed % 1000) as f64 / 1000.0)]);
+        prop_assert!(a.iter().all(|&x| (0.0..=1.0).contains(&x)), "{a:?}");
+    }
+
+    #[test]
+    fn more_or_harder_cuts_never_raise_availability(n in net(), cuts in cuts_for(8), extra in (0usize..8, 0.0f64..1.0)) {
+        let ds = n.dataset();
+        let cuts: Vec<(usize, f64)> = cuts.into_iter().map(|(f, c)| (f % ds.firms.len(), c)).collect();
+        let before = availability(&ds, &merge(&cuts));
+        let mut more = cuts.clone();
+        more.push((extra.0 % ds.firms.len(), extra.1));
+        let after = availability(&ds, &merge(&more));
+        for (f, (x, y)) in before.iter().zip(&after).enumerate() {
+            prop_assert!(*y <= *x + 1e-12, "firm {f}: {x} -> {y}");
+        }
+    }
+
+    #[test]
+    fn a_cut_firm_is_limited_by_its_capacity_so_no_cut_leaves_everything_whole(n in net(), f in 0usize..8, c in 0.0f64..0.999) {
+        let ds = n.dataset();
+        let f = f % ds.firms.len();
+        let a = availability(&ds, &[(f, c)]);
+        prop_assert!(a[f] <= c + 1e-12);
+        prop_assert!(a.iter().any(|&x| x < 1.0));
+    }
+
+    #[test]
+    fn a_cut_outside_a_firms_upstream_cone_does_not_change_it(n in net(), f in 0usize..8, c in 0.0f64..1.0) {
+        let ds = n.dataset();
+        let f = f % ds.firms.len();
+        let base = availability(&ds, &[]);
+        let cut = availability(&ds, &[(f, c)]);
+        let reach = downstream(&ds, f);
+        for x in 0..ds.firms.len() {
+            if !reach[x] {
+                prop_assert_eq!(cut[x], base[x], "firm {} is not downstream of {}", x, f);
+            }
+        }
+    }
+
+    #[test]
+    fn hhi_is_between_10000_over_n_and_10000(n in net()) {
+        let ds = n.dataset();
+        let m = crate::metrics::compute(&ds, Default::default());
+        for p in &m.pairs {
+            let lo = 10_000.0 / p.suppliers as f64;
+            prop_assert!(p.hhi_supplier >= lo - 1e-9 && p.hhi_supplier <= 10_000.0 + 1e-9, "{p:?}");
+            prop_assert!(p.hhi_country >= p.hhi_supplier - 1e-9 && p.hhi_group >= p.hhi_supplier - 1e-9);
+        }
+        for c in &m.components {
+            prop_assert!(c.hhi_supplier >= 10_000.0 / c.suppliers as f64 - 1e-9 && c.hhi_supplier <= 10_000.0 + 1e-9);
+        }
+    }
+
+    #[test]
+    fn the_report_is_the_same_for_any_thread_count(n in net()) {
+        let ds = n.dataset();
+        let g = SupplyGraph::build(&ds);
+        let render = |threads: usize| {
+            let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().expect("pool");
+            pool.install(|| {
+                let a = Analysis::run(&ds, &g, None, AnalysisSettings::default(), &|| {});
+                (crate::report::json::render(&a), crate::report::markdown::render(&a))
+            })
+        };
+        prop_assert_eq!(render(1), render(3));
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    /// Row order and a CSV round trip change nothing: the same network written with its
+    /// sourcing rows shuffled gives byte-identical reports.
+    #[test]
+    fn the_report_is_the_same_for_any_row_order(n in net(), seed in any::<u64>()) {
+        prop_assume!(!n.rows.is_empty());
+        let ds = n.dataset();
+        let write = |dir: &std::path::Path, order: &[usize]| {
+            let mut firms = String::from("firm_id,name,country\n");
+            for f in &ds.firms {
+                firms.push_str(&format!("{},{},{}\n", f.id, f.name, f.country));
+            }
+            let mut sourcing = String::from("buyer_id,component,supplier_id,share,annual_value\n");
+            for &i in order {
+                let r = &ds.sourcing[i];
+                sourcing.push_str(&format!(
+                    "{},{},{},{},{}\n",
+                    ds.firms[r.buyer].id,
+                    ds.components[r.component].id,
+                    ds.firms[r.supplier].id,
+                    r.share,
+                    r.annual_value.unwrap_or(0.0)
+                ));
+            }
+            std::fs::create_dir_all(dir).expect("dir");
+            std::fs::write(dir.join("firms.csv"), firms).expect("firms");
+            std::fs::write(dir.join("sourcing.csv"), sourcing).expect("sourcing");
+        };
+        let tmp = tempfile::tempdir().expect("temp dir");
+        let order: Vec<usize> = (0..ds.sourcing.len()).collect();
+        let mut shuffled = order.clone();
+        let mut x = seed | 1;
+        for i in (1..shuffled.len()).rev() {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            shuffled.swap(i, (x % (i as u64 + 1)) as usize);
+        }
+        let (a, b) = (tmp.path().join("a").join("net"), tmp.path().join("b").join("net"));
+        write(&a, &order);
+        write(&b, &shuffled);
+        let report = |dir: &std::path::Path| {
+            let ds = crate::ingest::load(dir, Default::default()).expect("valid");
+            let g = SupplyGraph::build(&ds);
+            let an = Analysis::run(&ds, &g, None, AnalysisSettings::default(), &|| {});
+            (crate::report::json::render(&an), crate::report::markdown::render(&an))
+        };
+        prop_assert_eq!(report(&a), report(&b));
+    }
+
+    /// Arbitrary bytes in any input file never panic ingest: a dataset loads or its problems
+    /// are reported.
+    #[test]
+    fn arbitrary_bytes_never_panic_ingest(bytes in prop::collection::vec(any::<u8>(), 0..400), which in 0usize..4) {
+        let tmp = tempfile::tempdir().expect("temp dir");
+        let dir = tmp.path();
+        std::fs::write(dir.join("firms.csv"), "firm_id,name,country\na,A,CN\nb,B,DE\n").expect("firms");
+        std::fs::write(dir.join("sourcing.csv"), "buyer_id,component,supplier_id,share\nb,x,a,1\n").expect("sourcing");
+        let file = ["firms.csv", "sourcing.csv", "scenarios.toml", "dataset.toml"][which];
+        std::fs::write(dir.join(file), &bytes).expect("input");
+        match crate::ingest::load(dir, Default::default()) {
+            Ok(ds) => {
+                let g = SupplyGraph::build(&ds);
+                let a = Analysis::run(&ds, &g, None, AnalysisSettings::default(), &|| {});
+                let _ = crate::report::markdown::render(&a);
+            }
+            Err(problems) => {
+                prop_assert!(!problems.is_empty());
+                let _ = crate::problem::render(&problems);
+            }
+        }
+    }
+}
