@@ -84,6 +84,7 @@ pub fn whatif_command(args: &WhatifArgs, out: &mut Out) -> u8 {
     out.problems(&problems);
     let settings = WhatIfSettings {
         default_recovery_days: args.recovery_days,
+        sweep: true,
     };
     for dir in &dirs {
         let Some((ds, g)) = load_one(dir, &args.input, out) else {
@@ -122,11 +123,17 @@ pub fn analyze_command(args: &AnalyzeArgs, out: &mut Out) -> u8 {
         thresholds: Thresholds::default(),
         whatif: WhatIfSettings {
             default_recovery_days: args.recovery_days,
+            sweep: !args.no_sweep,
         },
     };
     for dir in &dirs {
         let clock = std::time::Instant::now();
-        let Some((ds, g)) = load_one(dir, &args.input, out) else {
+        // A spinner names the phase of a long run (reading a ten-million-row table takes a
+        // while); like the sweep bar it is drawn only on a terminal.
+        let reading = spinner(!args.no_progress, &format!("reading {}", dir.display()));
+        let loaded = load_one(dir, &args.input, out);
+        reading.finish_and_clear();
+        let Some((ds, g)) = loaded else {
             failed = true;
             continue;
         };
@@ -139,9 +146,19 @@ pub fn analyze_command(args: &AnalyzeArgs, out: &mut Out) -> u8 {
                 continue;
             }
         };
-        let bar = progress_bar(sweep::sweep_size(&ds), !args.no_progress, &ds.name);
+        let size = if args.no_sweep {
+            0
+        } else {
+            sweep::sweep_size(&ds)
+        };
+        let bar = progress_bar(size, !args.no_progress, &ds.name);
         let tick = || bar.inc(1);
+        let working = spinner(
+            !args.no_progress && size < 1000,
+            &format!("analysing {}", ds.name),
+        );
         let analysis = Analysis::run(&ds, &g, cli.as_ref(), settings.clone(), &tick);
+        working.finish_and_clear();
         bar.finish_and_clear();
         let clock = std::time::Instant::now();
         let stem = safe_file_stem(&ds.name);
@@ -185,6 +202,17 @@ pub fn analyze_command(args: &AnalyzeArgs, out: &mut Out) -> u8 {
     } else {
         EXIT_OK
     }
+}
+
+/// A spinner with a message on stderr, only when stderr is a terminal and progress is wanted.
+fn spinner(wanted: bool, message: &str) -> ProgressBar {
+    if !wanted || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let s = ProgressBar::new_spinner();
+    s.set_message(message.to_string());
+    s.enable_steady_tick(std::time::Duration::from_millis(200));
+    s
 }
 
 /// A progress bar on stderr, only when stderr is a terminal and progress is wanted.

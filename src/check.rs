@@ -103,6 +103,7 @@ pub fn check_command(args: &CheckArgs, out: &mut Out) -> u8 {
         thresholds: Thresholds::default(),
         whatif: WhatIfSettings {
             default_recovery_days: args.recovery_days,
+            sweep: true,
         },
     };
     let mut json = Vec::new();

@@ -207,4 +207,8 @@ pub struct AnalyzeArgs {
     /// Print the wall time of each phase (load, metrics, sweeps, rendering) to stderr.
     #[arg(long)]
     pub timings: bool,
+    /// Skip the N-1 sweeps over firms, countries, regions and groups (and hidden
+    /// concentration, which needs the country sweep): for very large datasets.
+    #[arg(long)]
+    pub no_sweep: bool,
 }

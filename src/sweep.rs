@@ -21,12 +21,15 @@ pub const CHOKEPOINT_LOSS: f64 = 1.0 - 1e-9;
 pub struct WhatIfSettings {
     /// Time to recover when neither a scenario duration nor a firm's recovery_days applies.
     pub default_recovery_days: f64,
+    /// Run the N-1 sweeps (and hidden concentration, which needs the country sweep).
+    pub sweep: bool,
 }
 
 impl Default for WhatIfSettings {
     fn default() -> Self {
         WhatIfSettings {
             default_recovery_days: 30.0,
+            sweep: true,
         }
     }
 }
@@ -97,6 +100,8 @@ pub struct WhatIf {
     pub hidden: Vec<Hidden>,
     /// Whether some cycle hit the iteration bound before converging.
     pub unconverged: bool,
+    /// Whether the sweeps ran (`--no-sweep` skips them).
+    pub swept: bool,
 }
 
 /// Capacities of a list of cuts: the product of (1 - severity) over matching cuts.
@@ -420,6 +425,15 @@ pub fn analyse(
         .collect();
     let mut unconverged = s.unconverged;
     lap("scenarios", timings);
+    if !settings.sweep {
+        return WhatIf {
+            scenarios,
+            sweeps: Sweeps::default(),
+            hidden: Vec::new(),
+            unconverged,
+            swept: false,
+        };
+    }
     let (firms, u1) = firm_sweep(ds, g, &engine, settings, tick);
     lap("firm sweep", timings);
     let (country_sets, region_sets, group_sets) = sweep_sets(ds);
@@ -456,5 +470,6 @@ pub fn analyse(
         },
         hidden,
         unconverged,
+        swept: true,
     }
 }

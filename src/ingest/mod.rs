@@ -454,10 +454,26 @@ fn read_firms(t: &Table, problems: &mut Vec<Problem>, notes: &mut Vec<Note>) -> 
     let recovery = num_col(t, "recovery_days", problems)?;
 
     let mut seen: HashMap<&str, usize> = HashMap::new();
+    // Ids that differ only in case are different firms, but rarely on purpose: say so.
+    let mut folded: HashMap<String, (&str, usize)> = HashMap::new();
+    let mut case_notes: Vec<String> = Vec::new();
     let mut firms = Vec::with_capacity(t.height());
     for i in 0..t.height() {
         let row = t.row(i);
         let id = ids[i].as_deref();
+        if let Some(id) = id {
+            if let Some(&(other, other_row)) = folded.get(&id.to_lowercase()) {
+                if other != id && case_notes.len() < 20 {
+                    case_notes.push(format!(
+                        "firm ids {} (row {other_row}) and {} (row {row}) differ only in case; they are treated as different firms",
+                        quote(other),
+                        quote(id)
+                    ));
+                }
+            } else {
+                folded.insert(id.to_lowercase(), (id, row));
+            }
+        }
         match id {
             None => problems.push(Problem::cell(
                 file,
@@ -530,6 +546,10 @@ fn read_firms(t: &Table, problems: &mut Vec<Problem>, notes: &mut Vec<Note>) -> 
     if problems.len() > before {
         return None;
     }
+    notes.extend(case_notes.into_iter().map(|message| Note {
+        file: file.to_string(),
+        message,
+    }));
     firms.sort_by(|a, b| a.id.cmp(&b.id));
     Some(firms)
 }

@@ -143,6 +143,9 @@ pub fn render(a: &Analysis) -> String {
         .iter()
         .map(|n| format!("{}: {}", n.file, n.message))
         .collect();
+    if !w.swept {
+        notes.push("the N-1 sweeps and hidden concentration were skipped (--no-sweep)".into());
+    }
     if w.unconverged {
         notes.push("a supply cycle did not converge within the iteration bound; its availabilities are upper bounds".into());
     }

@@ -140,6 +140,9 @@ impl<'a> Report<'a, '_> {
         for n in &ds.notes {
             w!(self, "> **Note** ({}): {}\n", md(&n.file), md(&n.message));
         }
+        if !self.a.whatif.swept {
+            w!(self, "> **Note**: the N-1 sweeps (critical firms, country, region and group rankings, hidden concentration) were skipped (`--no-sweep`).\n");
+        }
         if self.a.whatif.unconverged {
             w!(self, "> **Note**: a supply cycle did not converge within the iteration bound; its availabilities are upper bounds.\n");
         }
