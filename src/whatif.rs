@@ -191,8 +191,7 @@ impl<'a> Engine<'a> {
         let budget = members
             .len()
             .saturating_mul(MAX_CYCLE_SWEEPS)
-            .min(200_000_000)
-            .max(1_000_000);
+            .clamp(1_000_000, 200_000_000);
         let mut evaluations = 0usize;
         while let Some(f) = queue.pop_front() {
             queued.remove(&f);
