@@ -54,6 +54,7 @@ impl<'a> Report<'a, '_> {
         self.critical_firms();
         self.set_rankings();
         self.hidden();
+        self.hidden_chart();
         self.diagram();
         self.sources();
         self.methodology();
@@ -771,6 +772,57 @@ impl<'a> Report<'a, '_> {
             );
         }
         w!(self, "");
+    }
+
+    /// For the end firm with the largest gap: each country's tier-1 share (bars) against the
+    /// all-tier exposure (line), in percent.
+    fn hidden_chart(&mut self) {
+        let sorted = self.hidden_sorted();
+        let Some(first) = sorted.first() else { return };
+        let firm = first.firm;
+        let mut rows: Vec<&crate::sweep::Hidden> = self
+            .a
+            .whatif
+            .hidden
+            .iter()
+            .filter(|h| h.firm == firm)
+            .collect();
+        if rows.len() < 2 {
+            return;
+        }
+        rows.sort_by(|a, b| {
+            b.all_tier_exposure
+                .total_cmp(&a.all_tier_exposure)
+                .then_with(|| a.country.cmp(&b.country))
+        });
+        rows.truncate(10);
+        let labels: Vec<String> = rows
+            .iter()
+            .map(|h| format!("\"{}\"", text::mermaid_label(&h.country)))
+            .collect();
+        let bars: Vec<String> = rows
+            .iter()
+            .map(|h| format!("{:.1}", h.tier1_share * 100.0))
+            .collect();
+        let line: Vec<String> = rows
+            .iter()
+            .map(|h| format!("{:.1}", h.all_tier_exposure * 100.0))
+            .collect();
+        let name = &self.a.ds.firms[firm].id;
+        w!(
+            self,
+            "Tier-1 share (bars) against all-tier exposure (line) for {}, in percent:\n",
+            cell(name)
+        );
+        w!(
+            self,
+            "```mermaid\nxychart-beta\n    title \"{}: tier 1 vs all tiers\"",
+            text::mermaid_label(name)
+        );
+        w!(self, "    x-axis [{}]", labels.join(", "));
+        w!(self, "    y-axis \"%\" 0 --> 100");
+        w!(self, "    bar [{}]", bars.join(", "));
+        w!(self, "    line [{}]\n```\n", line.join(", "));
     }
 
     /// Supply paths from the most critical chokepoint to the end firms it stops.

@@ -146,3 +146,56 @@ fn whatif_answers_on_stdout_without_writing_reports() {
     let no_cut = scrisk(["whatif", "tests/fixtures/example"]);
     assert_eq!(no_cut.code, 2, "a question needs a cut");
 }
+
+#[test]
+fn a_killed_run_leaves_each_report_old_or_new() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let data = tmp.path().join("net");
+    let gen = scrisk([
+        "generate".as_ref(),
+        data.as_os_str(),
+        "--firms".as_ref(),
+        "20000".as_ref(),
+    ]);
+    assert_eq!(gen.code, 0, "{}", gen.stderr);
+    // The complete new reports, from an uninterrupted run.
+    let full = tmp.path().join("full");
+    let run = scrisk([
+        "analyze".as_ref(),
+        data.as_os_str(),
+        "--format".as_ref(),
+        "both".as_ref(),
+        "--out".as_ref(),
+        full.as_os_str(),
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let new_md = std::fs::read(full.join("net.md")).expect("md");
+    let new_json = std::fs::read(full.join("net.json")).expect("json");
+    for delay_ms in [50u64, 400, 900, 1500] {
+        let out = tmp.path().join(format!("out-{delay_ms}"));
+        std::fs::create_dir_all(&out).expect("out");
+        std::fs::write(out.join("net.md"), "old markdown\n").expect("old");
+        std::fs::write(out.join("net.json"), "{\"old\": true}\n").expect("old");
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_scrisk"))
+            .args(["analyze", "--format", "both", "--no-progress", "--out"])
+            .arg(&out)
+            .arg(&data)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("spawn");
+        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        let _ = child.kill();
+        let _ = child.wait();
+        let md = std::fs::read(out.join("net.md")).expect("a report is always there");
+        let json = std::fs::read(out.join("net.json")).expect("a report is always there");
+        assert!(
+            md == b"old markdown\n" || md == new_md,
+            "mixed markdown after {delay_ms} ms"
+        );
+        assert!(
+            json == b"{\"old\": true}\n" || json == new_json,
+            "mixed JSON after {delay_ms} ms"
+        );
+    }
+}
