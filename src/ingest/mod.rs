@@ -674,35 +674,29 @@ fn read_sourcing(
             problems.push(Problem::cell(file, row, col, "is empty"));
             return None;
         };
+        let unknown = |problems: &mut Vec<Problem>| {
+            problems.push(
+                Problem::cell(
+                    file,
+                    row,
+                    col,
+                    format!("{} is not a firm_id in firms", quote(id)),
+                )
+                .with_hint("every buyer and supplier must be listed in firms"),
+            );
+        };
         let Some(index) = firm_index.as_ref() else {
+            // firms has problems: check against the ids it names, resolve nothing.
             if named_ids.is_some_and(|named| !named.contains(id)) {
-                problems.push(
-                    Problem::cell(
-                        file,
-                        row,
-                        col,
-                        format!("{} is not a firm_id in firms", quote(id)),
-                    )
-                    .with_hint("every buyer and supplier must be listed in firms"),
-                );
+                unknown(problems);
             }
             return None;
         };
-        match index.get(id) {
-            Some(&i) => Some(i),
-            None => {
-                problems.push(
-                    Problem::cell(
-                        file,
-                        row,
-                        col,
-                        format!("{} is not a firm_id in firms", quote(id)),
-                    )
-                    .with_hint("every buyer and supplier must be listed in firms"),
-                );
-                None
-            }
+        let found = index.get(id).copied();
+        if found.is_none() {
+            unknown(problems);
         }
+        found
     };
 
     let mut raw: Vec<RawRow> = Vec::with_capacity(t.height());
