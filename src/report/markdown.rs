@@ -295,7 +295,7 @@ impl<'a> Report<'a, '_> {
         });
         let list: Vec<String> = comps
             .iter()
-            .take(8)
+            .take(12)
             .map(|c| {
                 format!(
                     "{} {}",
