@@ -862,6 +862,13 @@ fn read_sourcing(
             ShareSource::Given => {
                 let given: Vec<f64> = pair.iter().map(|r| r.share.unwrap_or(0.0)).collect();
                 let sum: f64 = given.iter().sum();
+                let rows_text = || {
+                    pair_rows()
+                        .iter()
+                        .map(|r| r.to_string())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                };
                 if broken || (sum - 1.0).abs() <= SHARE_TOLERANCE {
                     given
                 } else if opts.normalize_shares {
@@ -870,11 +877,7 @@ fn read_sourcing(
                         firm_id(b),
                         k,
                         round_for_message(sum),
-                        pair_rows()
-                            .iter()
-                            .map(|r| r.to_string())
-                            .collect::<Vec<_>>()
-                            .join(", ")
+                        rows_text()
                     ));
                     normalized.push(Normalized {
                         buyer: b,
@@ -893,11 +896,7 @@ fn read_sourcing(
                                 quote(firm_id(b)),
                                 quote(k),
                                 round_for_message(sum),
-                                pair_rows()
-                                    .iter()
-                                    .map(|r| r.to_string())
-                                    .collect::<Vec<_>>()
-                                    .join(", ")
+                                rows_text()
                             ),
                         )
                         .with_hint("fix the shares, or pass --normalize-shares to rescale them"),
