@@ -99,6 +99,36 @@ impl SupplyGraph {
             |f| &buyer_list[buyer_start[f]..buyer_start[f + 1]],
             |f| &supplier_list[supplier_start[f]..supplier_start[f + 1]],
         );
+        // Order the components by level in the condensation (0 for those that buy from no
+        // other component), then by their first firm: still topological, and firms of one
+        // tier (close in id order in most data) get neighbouring component indices, which
+        // keeps the propagation's per-component arrays in cache.
+        {
+            let mut of = vec![0usize; n];
+            for (i, c) in sccs.iter().enumerate() {
+                for &f in c {
+                    of[f] = i;
+                }
+            }
+            let mut level = vec![0usize; sccs.len()];
+            for (i, c) in sccs.iter().enumerate() {
+                let mut l = 0;
+                for &f in c {
+                    for &s in &supplier_list[supplier_start[f]..supplier_start[f + 1]] {
+                        if of[s] != i {
+                            l = l.max(level[of[s]] + 1);
+                        }
+                    }
+                }
+                level[i] = l;
+            }
+            let mut order: Vec<usize> = (0..sccs.len()).collect();
+            order.sort_by_key(|&i| (level[i], sccs[i][0]));
+            sccs = order
+                .iter()
+                .map(|&i| std::mem::take(&mut sccs[i]))
+                .collect();
+        }
         sccs.shrink_to_fit();
         let mut scc_of = vec![0; n];
         for (i, c) in sccs.iter().enumerate() {
