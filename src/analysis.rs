@@ -4,7 +4,7 @@
 use crate::graph::SupplyGraph;
 use crate::metrics::{self, Metrics, Thresholds};
 use crate::model::{Dataset, FirmIdx, Scenario};
-use crate::sweep::{self, WhatIf, WhatIfSettings};
+use crate::whatif::{self, Observer, WhatIf, WhatIfSettings};
 
 /// Settings of an analysis.
 #[derive(Debug, Clone, Default)]
@@ -22,31 +22,27 @@ pub struct Analysis<'a> {
     /// Data coverage of each end firm, in `g.end_firms` order.
     pub coverage: Vec<(FirmIdx, f64)>,
     pub settings: AnalysisSettings,
-    /// Wall time of each phase, for `--timings` (never rendered into reports).
-    pub timings: Vec<(&'static str, std::time::Duration)>,
 }
 
 impl<'a> Analysis<'a> {
-    /// Runs the analysis. `cli` is the scenario built from `--cut` flags, if any; `tick` is
-    /// called once per sweep entry.
+    /// Runs the analysis. `cli` is the scenario built from `--cut` flags, if any; `observer`
+    /// sees each sweep entry and each phase.
     pub fn run(
         ds: &'a Dataset,
         g: &'a SupplyGraph,
         cli: Option<&Scenario>,
         settings: AnalysisSettings,
-        tick: &(dyn Fn() + Sync),
+        observer: &dyn Observer,
     ) -> Self {
-        let clock = std::time::Instant::now();
         let metrics = metrics::compute(ds, settings.thresholds);
-        let mut timings = vec![("metrics", clock.elapsed())];
-        let whatif = sweep::analyse(ds, g, cli, settings.whatif, tick, &mut timings);
-        let clock = std::time::Instant::now();
+        observer.phase_done("metrics");
+        let whatif = whatif::analyse(ds, g, cli, settings.whatif, observer);
         let coverage = g
             .end_firms
             .iter()
             .map(|&e| (e, metrics::coverage(ds, g, e)))
             .collect();
-        timings.push(("coverage", clock.elapsed()));
+        observer.phase_done("coverage");
         Analysis {
             ds,
             g,
@@ -54,7 +50,6 @@ impl<'a> Analysis<'a> {
             whatif,
             coverage,
             settings,
-            timings,
         }
     }
 

@@ -1,9 +1,13 @@
-//! Command-line arguments as the user typed them (clap derive). [`crate::run`] turns them into
-//! validated settings before any work starts.
+//! Command-line arguments as the user typed them (clap derive). Each value is checked by a clap
+//! value parser as it is read — days, dates and cut syntax — so a bad flag is reported once,
+//! with exit status 2, before any dataset is read; [`crate::settings`] then turns the parsed
+//! arguments into the settings the commands run on.
 
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::model::CutSpec;
 
 const EXIT_CODES: &str = "\
 Exit status:
@@ -99,15 +103,14 @@ pub struct CheckArgs {
     /// (the ones `scrisk init` writes).
     #[arg(long, value_name = "FILE")]
     pub policy: Option<PathBuf>,
-    /// The date waivers are checked against (YYYY-MM-DD); default: today.
-    #[arg(long, value_name = "DATE")]
-    pub today: Option<String>,
+    /// The date waivers are checked against (YYYY-MM-DD); default: today (UTC).
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub today: Option<jiff::civil::Date>,
     /// How to print the findings.
     #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
     pub format: CheckFormat,
-    /// Time to recover, in days, for firms without recovery_days (scenarios and sweeps).
-    #[arg(long, value_name = "DAYS", default_value_t = 30.0)]
-    pub recovery_days: f64,
+    #[command(flatten)]
+    pub recovery: RecoveryArgs,
 }
 
 #[derive(Debug, Args)]
@@ -125,9 +128,10 @@ pub struct GenerateArgs {
     /// Directory to write firms.csv, sourcing.csv, scenarios.toml and dataset.toml to.
     #[arg(value_name = "OUT")]
     pub out: PathBuf,
-    /// Number of firms.
-    #[arg(long, default_value_t = 10_000)]
-    pub firms: usize,
+    /// Number of firms (at least 12: two per tier).
+    #[arg(long, default_value_t = 10_000,
+          value_parser = clap::value_parser!(u64).range(crate::synth::MIN_FIRMS as u64..))]
+    pub firms: u64,
     /// Seed of the random generator.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
@@ -143,13 +147,21 @@ pub struct WhatifArgs {
     /// A cut: firm:ID, country:CC, region:NAME or group:NAME, optionally =SEVERITY in (0, 1]
     /// (default 1, a full stop). Repeatable; at least one.
     #[arg(long = "cut", value_name = "SELECTOR[=SEVERITY]", required = true)]
-    pub cuts: Vec<String>,
+    pub cuts: Vec<CutSpec>,
     /// How long the disruption lasts (time to recover), in days. Default: the largest
     /// recovery_days of the cut firms, else --recovery-days.
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = parse_days)]
     pub days: Option<f64>,
-    /// Time to recover, in days, when neither --days nor the firms' recovery_days give one.
-    #[arg(long, value_name = "DAYS", default_value_t = 30.0)]
+    #[command(flatten)]
+    pub recovery: RecoveryArgs,
+}
+
+/// The time to recover of firms that give none, shared by every command that runs what-ifs.
+#[derive(Debug, Args)]
+pub struct RecoveryArgs {
+    /// Time to recover, in days, for a cut whose scenario gives no duration and whose firms give
+    /// no recovery_days (scenarios, sweeps and the time-to-survive rule).
+    #[arg(long, value_name = "DAYS", default_value_t = 30.0, value_parser = parse_days)]
     pub recovery_days: f64,
 }
 
@@ -197,10 +209,9 @@ pub struct AnalyzeArgs {
     /// A what-if cut, reported as the scenario "cli": firm:ID, country:CC, region:NAME or
     /// group:NAME, optionally =SEVERITY in (0, 1] (default 1, a full stop). Repeatable.
     #[arg(long = "cut", value_name = "SELECTOR[=SEVERITY]")]
-    pub cuts: Vec<String>,
-    /// Time to recover, in days, for cuts with no scenario duration and no recovery_days.
-    #[arg(long, value_name = "DAYS", default_value_t = 30.0)]
-    pub recovery_days: f64,
+    pub cuts: Vec<CutSpec>,
+    #[command(flatten)]
+    pub recovery: RecoveryArgs,
     /// Never show a progress bar (it is shown only when stderr is a terminal anyway).
     #[arg(long)]
     pub no_progress: bool,
@@ -211,4 +222,73 @@ pub struct AnalyzeArgs {
     /// concentration, which needs the country sweep): for very large datasets.
     #[arg(long)]
     pub no_sweep: bool,
+}
+
+/// A number of days: finite and not negative.
+fn parse_days(text: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(d) if d.is_finite() && d >= 0.0 => Ok(d),
+        _ => Err(format!("{text:?} is not a number of days >= 0")),
+    }
+}
+
+/// A calendar date written strictly as YYYY-MM-DD (the form waivers use).
+pub(crate) fn parse_date(text: &str) -> Result<jiff::civil::Date, String> {
+    let b = text.as_bytes();
+    let shaped = b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+    let bad = || format!("{text:?} is not a date YYYY-MM-DD");
+    if !shaped {
+        return Err(bad());
+    }
+    text.parse::<jiff::civil::Date>().map_err(|_| bad())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn days_must_be_finite_and_not_negative() {
+        assert_eq!(parse_days("30"), Ok(30.0));
+        assert_eq!(parse_days("0"), Ok(0.0));
+        assert!(parse_days("-1").is_err());
+        assert!(parse_days("inf").is_err());
+        assert!(parse_days("NaN").is_err());
+        assert!(parse_days("soon").is_err());
+    }
+
+    #[test]
+    fn dates_are_strict() {
+        let d = parse_date("2026-01-31").expect("a date");
+        assert_eq!(d, jiff::civil::date(2026, 1, 31));
+        for bad in [
+            "26-1-1",
+            "2026-1-1",
+            " 2026-01-01",
+            "2026-02-30",
+            "2026/01/01",
+            "2026-01-01T00:00",
+        ] {
+            assert!(parse_date(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_bad_cut_is_a_usage_error_before_anything_is_read() {
+        let err = Cli::try_parse_from(["scrisk", "analyze", "/nonexistent", "--cut", "plant:x"])
+            .expect_err("rejected");
+        assert_eq!(err.exit_code(), 2);
+        assert!(err.to_string().contains("unknown selector kind"), "{err}");
+    }
 }

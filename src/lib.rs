@@ -1,14 +1,27 @@
 //! scrisk: supply-chain dependency risk analysis over multi-tier supplier networks.
 //!
-//! The pipeline runs one way: [`ingest`] reads and validates a dataset into the [`model`],
-//! [`graph`] builds the supplier graph once, the analyses read both, and the report renders
-//! the results. Only the binary and [`run`] touch the terminal and the file system's outputs.
+//! Data flows one way, and every module imports only from the layers below it (a test,
+//! `tests/it/layers.rs`, fails if one does not):
+//!
+//! ```text
+//! main → run → commands/* ─┬→ settings → cli                    (what the user asked for)
+//!                          ├→ output                            (stdout/stderr, progress, files)
+//!                          └→ report, policy                    (render and judge results)
+//!                               → highlights                    (what the results lead with)
+//!                               → analysis                      (one dataset's results)
+//!                               → metrics, whatif               (§3–6 of MODEL.md)
+//!                               → graph, ingest                 (the supplier graph; reading)
+//!                               → model                         (scrisk's own types)
+//!                               → problem, text, exit, synth    (vocabulary used everywhere)
+//! ```
+//!
+//! This is an application's internal API, not a library with semver promises: items are
+//! `pub(crate)` unless the binary or the fuzz targets need them.
 
 pub mod analysis;
-pub mod analyze;
-pub mod check;
 pub mod cli;
-pub mod generate;
+pub mod commands;
+pub mod exit;
 pub mod graph;
 pub mod ingest;
 pub mod metrics;
@@ -18,7 +31,9 @@ pub mod policy;
 pub mod problem;
 pub mod report;
 pub mod run;
-pub mod sweep;
+pub mod settings;
+pub mod synth;
+pub mod text;
 pub mod whatif;
 
 #[cfg(test)]

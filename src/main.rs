@@ -6,5 +6,5 @@ use clap::Parser;
 
 fn main() -> ExitCode {
     let cli = scrisk::cli::Cli::parse();
-    ExitCode::from(scrisk::run::run(cli))
+    scrisk::run::run(cli).into()
 }

@@ -4,6 +4,7 @@
 //! fixes a file in one pass. Rendering caps the list per file and says how many were left out.
 
 use std::fmt;
+use std::ops::Range;
 
 /// How many problems of one file are printed before the rest are summarised.
 pub const PROBLEMS_PER_FILE: usize = 50;
@@ -149,6 +150,27 @@ pub fn render(problems: &[Problem]) -> String {
         }
     }
     out
+}
+
+/// The 1-based line of a byte offset in `text`.
+pub fn line_of(text: &str, offset: usize) -> usize {
+    text.as_bytes()[..offset.min(text.len())]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
+}
+
+/// A problem in a TOML file, located by the line of `span` (TOML files are read as text).
+pub fn toml_problem(file: &str, text: &str, span: Option<Range<usize>>, msg: String) -> Problem {
+    Problem {
+        file: file.to_string(),
+        row: span.map(|s| line_of(text, s.start)),
+        column: None,
+        message: msg,
+        hint: None,
+        omitted: 0,
+    }
 }
 
 #[cfg(test)]

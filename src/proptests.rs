@@ -8,7 +8,7 @@ use crate::analysis::{Analysis, AnalysisSettings};
 use crate::graph::tests::tiny;
 use crate::graph::SupplyGraph;
 use crate::model::{Dataset, FirmIdx};
-use crate::whatif::Engine;
+use crate::whatif::engine::Engine;
 
 const COUNTRIES: [&str; 3] = ["CN", "DE", "US"];
 
@@ -196,7 +196,7 @@ proptest! {
         let render = |threads: usize| {
             let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().expect("pool");
             pool.install(|| {
-                let a = Analysis::run(&ds, &g, None, AnalysisSettings::default(), &|| {});
+                let a = Analysis::run(&ds, &g, None, AnalysisSettings::default(), &crate::whatif::Quiet);
                 (crate::report::json::render(&a), crate::report::markdown::render(&a))
             })
         };
@@ -250,7 +250,7 @@ proptest! {
         let report = |dir: &std::path::Path| {
             let ds = crate::ingest::load(dir, Default::default()).expect("valid");
             let g = SupplyGraph::build(&ds);
-            let an = Analysis::run(&ds, &g, None, AnalysisSettings::default(), &|| {});
+            let an = Analysis::run(&ds, &g, None, AnalysisSettings::default(), &crate::whatif::Quiet);
             (crate::report::json::render(&an), crate::report::markdown::render(&an))
         };
         prop_assert_eq!(report(&a), report(&b));
@@ -269,7 +269,7 @@ proptest! {
         match crate::ingest::load(dir, Default::default()) {
             Ok(ds) => {
                 let g = SupplyGraph::build(&ds);
-                let a = Analysis::run(&ds, &g, None, AnalysisSettings::default(), &|| {});
+                let a = Analysis::run(&ds, &g, None, AnalysisSettings::default(), &crate::whatif::Quiet);
                 let _ = crate::report::markdown::render(&a);
             }
             Err(problems) => {

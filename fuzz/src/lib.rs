@@ -65,7 +65,7 @@ pub fn exercise(dir: &Path, opts: LoadOptions) {
         }
         Ok(ds) => {
             let g = SupplyGraph::build(&ds);
-            let a = Analysis::run(&ds, &g, None, AnalysisSettings::default(), &|| {});
+            let a = Analysis::run(&ds, &g, None, AnalysisSettings::default(), &scrisk::whatif::Quiet);
             let md = scrisk::report::markdown::render(&a);
             assert!(!md.is_empty());
             let json = scrisk::report::json::render(&a);

@@ -3,7 +3,6 @@
 //!
 //! The result is a [`Dataset`] of scrisk's own types; nothing after this module sees a file.
 
-mod country;
 pub mod scenarios;
 mod table;
 
@@ -16,7 +15,7 @@ use crate::model::{
 use crate::problem::{quote, Problem};
 use table::{read_table, NumCell, Table};
 
-pub use scenarios::{parse_cut, resolve_cut, CutError};
+pub use crate::model::cut::{parse_cut, resolve_cut, CutError};
 
 /// Shares of a pair may differ from 1 by this much (MODEL §1).
 pub const SHARE_TOLERANCE: f64 = 1e-6;
@@ -109,7 +108,7 @@ fn round_for_message(x: f64) -> f64 {
 /// Whether `code` (upper case) is an ISO 3166-1 alpha-2 code or a user-assigned one
 /// (`XA`–`XZ`, `ZZ`).
 pub fn is_country_code(code: &str) -> bool {
-    country::is_valid(code)
+    crate::model::country::is_valid(code)
 }
 
 /// Expands a command-line path into dataset directories: the path itself when it holds a
@@ -509,7 +508,7 @@ fn read_firms(t: &Table, problems: &mut Vec<Problem>, notes: &mut Vec<Note>) -> 
                 );
                 None
             }
-            Some(c) => match country::normalise_country(c) {
+            Some(c) => match crate::model::country::normalise_country(c) {
                 Ok(cc) => Some(cc),
                 Err(hint) => {
                     let mut p = Problem::cell(

@@ -1,137 +1,14 @@
-//! `scenarios.toml`, `dataset.toml` and cut strings (`SELECTOR[=SEVERITY]`).
+//! `scenarios.toml` and `dataset.toml`, read as text with `toml` spans for line numbers.
 //!
-//! A cut is resolved against the firms at load time: an unknown selector kind, a severity
-//! outside (0, 1] or a cut that matches no firm is an input error, because a typo must never
-//! read as "no impact".
-
-use std::ops::Range;
+//! A scenario's cuts are resolved against the firms at load time (the grammar is
+//! [`crate::model::cut`]): an unknown selector kind, a severity outside (0, 1] or a cut that
+//! matches no firm is an input error, because a typo must never read as "no impact".
 
 use serde::Deserialize;
 
-use crate::model::{Cut, DatasetMeta, Firm, Scenario, Selector};
-use crate::problem::{quote, Problem};
-
-/// Why a cut string was rejected.
-#[derive(Debug, Clone, PartialEq)]
-pub struct CutError {
-    pub message: String,
-    pub hint: Option<String>,
-}
-
-impl CutError {
-    fn new(message: String) -> Self {
-        CutError {
-            message,
-            hint: None,
-        }
-    }
-    fn hint(mut self, h: impl Into<String>) -> Self {
-        self.hint = Some(h.into());
-        self
-    }
-}
-
-/// Parses a cut string into a selector and severity, without looking at any dataset.
-pub fn parse_cut(text: &str) -> Result<(Selector, f64), CutError> {
-    let kinds_hint =
-        "a cut is firm:ID, country:CC, region:NAME or group:NAME, optionally =SEVERITY in (0, 1]";
-    let Some((kind, rest)) = text.split_once(':') else {
-        return Err(
-            CutError::new(format!("{} has no selector kind", quote(text))).hint(kinds_hint),
-        );
-    };
-    // The severity follows the last '=', when what follows it is meant as a number; an id that
-    // itself contains '=' can be cut by writing the severity explicitly (`firm:a=b=1`).
-    let (value, severity) = match rest.rsplit_once('=') {
-        Some((v, s)) => {
-            let sev: f64 = s.trim().parse().map_err(|_| {
-                CutError::new(format!("severity {} is not a number", quote(s)))
-                    .hint("write the severity as a fraction, e.g. firm:catl=0.5")
-            })?;
-            (v, sev)
-        }
-        None => (rest, 1.0),
-    };
-    if !(severity > 0.0 && severity <= 1.0) {
-        return Err(CutError::new(format!(
-            "severity {severity} in {} is outside (0, 1]",
-            quote(text)
-        ))
-        .hint("severity is the fraction of capacity lost: 0.5 halves it, 1 stops it"));
-    }
-    let value = value.trim();
-    if value.is_empty() {
-        return Err(
-            CutError::new(format!("{} names nothing to cut", quote(text))).hint(kinds_hint),
-        );
-    }
-    let selector = match kind.trim().to_ascii_lowercase().as_str() {
-        "firm" => Selector::Firm(value.to_string()),
-        "country" => Selector::Country(value.to_ascii_uppercase()),
-        "region" => Selector::Region(value.to_string()),
-        "group" => Selector::Group(value.to_string()),
-        _ => {
-            return Err(CutError::new(format!(
-                "unknown selector kind {} in {}",
-                quote(kind),
-                quote(text)
-            ))
-            .hint(kinds_hint))
-        }
-    };
-    Ok((selector, severity))
-}
-
-/// Parses a cut and finds the firms it matches; matching nothing is an error.
-pub fn resolve_cut(text: &str, firms: &[Firm]) -> Result<Cut, CutError> {
-    let (selector, severity) = parse_cut(text)?;
-    let matched: Vec<usize> = firms
-        .iter()
-        .enumerate()
-        .filter(|(_, f)| selector.matches(f))
-        .map(|(i, _)| i)
-        .collect();
-    if matched.is_empty() {
-        let mut err = CutError::new(format!("{} matches no firm", quote(text)));
-        if let Some(h) = near_miss(&selector, firms) {
-            err = err.hint(h);
-        }
-        return Err(err);
-    }
-    Ok(Cut {
-        text: text.to_string(),
-        selector,
-        severity,
-        firms: matched,
-    })
-}
-
-/// A suggestion when a selector matches nothing but differs from a real value only in case or
-/// surrounding spaces.
-fn near_miss(selector: &Selector, firms: &[Firm]) -> Option<String> {
-    let (kind, want) = match selector {
-        Selector::Firm(v) => ("firm", v),
-        Selector::Region(v) => ("region", v),
-        Selector::Group(v) => ("group", v),
-        Selector::Country(_) => return None,
-    };
-    let want = want.trim().to_lowercase();
-    firms.iter().find_map(|f| {
-        let have = match selector {
-            Selector::Firm(_) => Some(f.id.as_str()),
-            Selector::Region(_) => f.region.as_deref(),
-            _ => Some(f.group.as_str()),
-        }?;
-        (have.trim().to_lowercase() == want).then(|| format!("did you mean {kind}:{have}?"))
-    })
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawScenarios {
-    #[serde(default)]
-    scenario: Vec<toml::Spanned<RawScenario>>,
-}
+use crate::model::cut::{parse_cut, resolve_cut, CLI_SCENARIO};
+use crate::model::{DatasetMeta, Firm, Scenario};
+use crate::problem::{quote, toml_problem, Problem};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -144,26 +21,11 @@ struct RawScenario {
     duration_days: Option<toml::Spanned<f64>>,
 }
 
-/// Line number (1-based) of a byte offset.
-/// The 1-based line of a byte offset in `text`.
-pub fn line_of(text: &str, offset: usize) -> usize {
-    text.as_bytes()[..offset.min(text.len())]
-        .iter()
-        .filter(|&&b| b == b'\n')
-        .count()
-        + 1
-}
-
-/// A problem in a TOML file, located by the line of `span` (TOML files are read as text).
-pub fn toml_problem(file: &str, text: &str, span: Option<Range<usize>>, msg: String) -> Problem {
-    Problem {
-        file: file.to_string(),
-        row: span.map(|s| line_of(text, s.start)),
-        column: None,
-        message: msg,
-        hint: None,
-        omitted: 0,
-    }
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawScenarios {
+    #[serde(default)]
+    scenario: Vec<toml::Spanned<RawScenario>>,
 }
 
 /// Parses `scenarios.toml`. `firms` is `None` when the firms table has problems: then the file
@@ -213,7 +75,7 @@ pub(crate) fn parse_scenarios(
             ok = false;
         }
         names.push(name.clone());
-        if name == "cli" {
+        if name == CLI_SCENARIO {
             problems.push(toml_problem(
                 file,
                 text,
@@ -320,44 +182,6 @@ mod tests {
             recovery_days: None,
             row: 2,
         }
-    }
-
-    #[test]
-    fn parses_selectors_and_severity() {
-        assert_eq!(
-            parse_cut("firm:catl").unwrap(),
-            (Selector::Firm("catl".into()), 1.0)
-        );
-        assert_eq!(
-            parse_cut("country:cn=0.5").unwrap(),
-            (Selector::Country("CN".into()), 0.5)
-        );
-        assert_eq!(
-            parse_cut("firm:a=b=1").unwrap(),
-            (Selector::Firm("a=b".into()), 1.0)
-        );
-        assert!(parse_cut("plant:x")
-            .unwrap_err()
-            .message
-            .contains("unknown selector kind"));
-        assert!(parse_cut("firm:x=0")
-            .unwrap_err()
-            .message
-            .contains("outside (0, 1]"));
-        assert!(parse_cut("firm:x=1.5").is_err());
-        assert!(parse_cut("firm:x=NaN").is_err());
-        assert!(parse_cut("catl").is_err());
-        assert!(parse_cut("firm:").is_err());
-    }
-
-    #[test]
-    fn a_cut_matching_nothing_is_an_error_with_a_hint() {
-        let firms = vec![firm("catl", "CN", Some("Fujian"))];
-        assert_eq!(resolve_cut("country:cn", &firms).unwrap().firms, vec![0]);
-        let e = resolve_cut("region:fujian", &firms).unwrap_err();
-        assert!(e.message.contains("matches no firm"));
-        assert_eq!(e.hint.as_deref(), Some("did you mean region:Fujian?"));
-        assert!(resolve_cut("country:JP", &firms).is_err());
     }
 
     #[test]

@@ -5,7 +5,7 @@
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::ingest::scenarios::toml_problem;
+use crate::problem::toml_problem;
 use crate::problem::{quote, Problem};
 
 /// The commented policy template written by `scrisk init`; every key with its default.
@@ -261,7 +261,7 @@ pub fn parse(text: &str, file: &str) -> Result<Policy, Vec<Problem>> {
             p.own_countries = Vec::new();
             for cc in list {
                 let code = cc.get_ref().trim().to_ascii_uppercase();
-                if crate::ingest::is_country_code(&code) {
+                if crate::model::country::is_valid(&code) {
                     p.own_countries.push(code);
                 } else {
                     problems.push(toml_problem(
@@ -357,7 +357,7 @@ pub fn parse(text: &str, file: &str) -> Result<Policy, Vec<Problem>> {
             reason: w.reason.trim().to_string(),
             until,
             until_text: w.until.get_ref().trim().to_string(),
-            line: crate::ingest::scenarios::line_of(text, line_span.start),
+            line: crate::problem::line_of(text, line_span.start),
         });
     }
     if problems.is_empty() {

@@ -3,16 +3,15 @@
 //! an expiry date accept known findings. The exit status is computed from the findings
 //! ([`exit_status`]), never from the printed text. `scrisk diff` compares two JSON reports.
 //!
-//! Pure: evaluation and rendering return values; the commands in [`crate::check`] do the I/O.
+//! Pure: evaluation and rendering return values; the commands in [`crate::commands::check`] do the I/O.
 
 pub mod config;
-pub mod diff;
 
 use serde::Serialize;
 
 use crate::analysis::Analysis;
 use crate::metrics::Exposure;
-use crate::model::{FirmIdx, Scenario, SourcingRow};
+use crate::model::{FirmIdx, SourcingRow};
 use config::{Dimension, Level, Policy};
 
 /// Every finding code, in the order findings are reported.
@@ -72,7 +71,7 @@ fn rows_of<'r>(rows: impl Iterator<Item = &'r SourcingRow>) -> Vec<String> {
 }
 
 fn money(v: f64) -> String {
-    crate::report::text::money(v)
+    crate::text::money(v)
 }
 
 fn pct(v: f64) -> String {
@@ -260,50 +259,28 @@ pub fn evaluate(
         }
     }
 
-    // Time to survive shorter than time to recover, for firms with a known recovery time.
+    // Time to survive shorter than time to recover, for firms with a known recovery time, as
+    // the firm sweep found it.
     if policy.time_to_survive != Level::Allow {
-        let engine = crate::whatif::Engine::new(ds, a.g);
-        let mut scratch = engine.scratch();
-        for (f, firm) in ds.firms.iter().enumerate() {
-            let Some(ttr) = firm.recovery_days else {
-                continue;
-            };
-            let scenario = Scenario {
-                name: firm.id.clone(),
-                description: None,
-                cuts: vec![crate::model::Cut {
-                    text: format!("firm:{}", firm.id),
-                    selector: crate::model::Selector::Firm(firm.id.clone()),
-                    severity: 1.0,
-                    firms: vec![f],
-                }],
-                duration_days: Some(ttr),
-            };
-            let result = crate::sweep::run_scenario(
-                ds,
-                a.g,
-                &engine,
-                &mut scratch,
-                &scenario,
-                a.settings.whatif,
-            );
+        for r in &a.whatif.recovery {
+            let (f, ttr) = (r.firm, r.ttr_days);
+            let firm = &ds.firms[f];
             // One finding per firm, naming every end firm whose stock runs out first.
-            let short: Vec<(FirmIdx, f64, f64)> = result
-                .end_firms
-                .iter()
-                .filter(|e| e.loss > 0.0 && e.firm != f)
-                .filter_map(|e| e.tts_days.filter(|&t| t < ttr).map(|t| (e.firm, t, e.loss)))
-                .collect();
-            if short.is_empty() {
-                continue;
-            }
+            let short = &r.short;
             let list: Vec<String> = short
                 .iter()
                 .take(10)
-                .map(|&(e, t, loss)| format!("{} after {t} days (loss {})", id(e), pct(loss)))
+                .map(|g| {
+                    format!(
+                        "{} after {} days (loss {})",
+                        id(g.end_firm),
+                        g.tts_days,
+                        pct(g.loss)
+                    )
+                })
                 .collect();
             let mut subjects = vec![firm.id.clone()];
-            subjects.extend(short.iter().map(|&(e, _, _)| id(e)));
+            subjects.extend(short.iter().map(|g| id(g.end_firm)));
             push(
                 "time-to-survive",
                 policy.time_to_survive,
@@ -325,7 +302,12 @@ pub fn evaluate(
     // Scenario value at risk.
     if policy.scenario_loss != Level::Allow {
         let output: f64 = a.g.end_values.iter().sum();
-        for s in a.whatif.scenarios.iter().filter(|s| s.name != "cli") {
+        for s in a
+            .whatif
+            .scenarios
+            .iter()
+            .filter(|s| s.name != crate::model::cut::CLI_SCENARIO)
+        {
             let over_value = policy
                 .max_value_at_risk
                 .filter(|&m| s.total_value_at_risk > m);

@@ -119,7 +119,7 @@ pub fn render(a: &Analysis) -> String {
     let id = |f: usize| ds.firms[f].id.as_str();
     let comp = |k: usize| ds.components[k].id.as_str();
     fn entries<'b>(
-        list: &'b [crate::sweep::SweepEntry],
+        list: &'b [crate::whatif::sweep::SweepEntry],
         ds: &'b crate::model::Dataset,
     ) -> Vec<Entry<'b>> {
         list.iter()

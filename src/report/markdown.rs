@@ -6,12 +6,12 @@
 use std::collections::BTreeSet;
 use std::fmt::Write;
 
-use super::text::{self, cell, days, hhi, md, money, pct};
 use crate::analysis::Analysis;
 use crate::graph::SupplyGraph;
 use crate::metrics::{effective_number, Exposure, PairMetrics};
 use crate::model::{Dataset, FirmIdx};
-use crate::sweep::{ScenarioResult, SweepEntry};
+use crate::text::{self, cell, days, hhi, md, money, pct};
+use crate::whatif::{scenario::ScenarioResult, sweep::SweepEntry};
 
 /// Rows shown in the ranking tables; the JSON report has them all.
 const TOP_ROWS: usize = 15;
@@ -729,7 +729,7 @@ impl<'a> Report<'a, '_> {
         w!(self, "    bar [{}]\n```\n", values.join(", "));
     }
 
-    fn hidden_sorted(&self) -> Vec<&'a crate::sweep::Hidden> {
+    fn hidden_sorted(&self) -> Vec<&'a crate::whatif::hidden::Hidden> {
         let a: &'a Analysis<'a> = self.a;
         let mut h: Vec<_> = a.whatif.hidden.iter().collect();
         h.sort_by(|a, b| {
@@ -780,7 +780,7 @@ impl<'a> Report<'a, '_> {
         let sorted = self.hidden_sorted();
         let Some(first) = sorted.first() else { return };
         let firm = first.firm;
-        let mut rows: Vec<&crate::sweep::Hidden> = self
+        let mut rows: Vec<&crate::whatif::hidden::Hidden> = self
             .a
             .whatif
             .hidden
@@ -1011,7 +1011,7 @@ fn scenario_section(out: &mut String, ds: &Dataset, s: &ScenarioResult) {
     w!(r, "| end firm | availability | loss | value at risk | TTS (days) | exposure days | time-weighted loss |");
     w!(r, "|---|---:|---:|---:|---:|---:|---:|");
     // In end-firm order; a long list shows the largest values at risk.
-    let mut rows: Vec<&crate::sweep::EndFirmImpact> = s.end_firms.iter().collect();
+    let mut rows: Vec<&crate::whatif::scenario::EndFirmImpact> = s.end_firms.iter().collect();
     if rows.len() > LONG_TABLE {
         rows.sort_by(|a, b| {
             b.value_at_risk

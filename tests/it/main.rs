@@ -10,4 +10,5 @@ mod example;
 mod formats;
 mod fuzz_regressions;
 mod hostile;
+mod layers;
 mod policy;

@@ -8,6 +8,11 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
+pub mod country;
+pub mod cut;
+
+pub use cut::{Cut, CutSpec, Scenario, Selector};
+
 /// Index of a firm in [`Dataset::firms`] (which is sorted by id).
 pub type FirmIdx = usize;
 /// Index of a component in [`Dataset::components`] (sorted by id).
@@ -82,59 +87,6 @@ pub struct Normalized {
     pub component: CompIdx,
     /// The sum of the shares as read, before rescaling.
     pub original_sum: f64,
-}
-
-/// What a cut selects.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Selector {
-    Firm(String),
-    /// Upper-cased country code.
-    Country(String),
-    Region(String),
-    Group(String),
-}
-
-impl Selector {
-    /// The selector kind as written in a cut (`firm`, `country`, `region`, `group`).
-    pub fn kind(&self) -> &'static str {
-        match self {
-            Selector::Firm(_) => "firm",
-            Selector::Country(_) => "country",
-            Selector::Region(_) => "region",
-            Selector::Group(_) => "group",
-        }
-    }
-
-    /// Whether `firm` is selected.
-    pub fn matches(&self, firm: &Firm) -> bool {
-        match self {
-            Selector::Firm(id) => firm.id == *id,
-            Selector::Country(cc) => firm.country == *cc,
-            Selector::Region(r) => firm.region.as_deref() == Some(r.as_str()),
-            Selector::Group(g) => firm.group == *g,
-        }
-    }
-}
-
-/// A validated cut: a selector, a severity in (0, 1], and the firms it matches (never empty).
-#[derive(Debug, Clone, PartialEq)]
-pub struct Cut {
-    /// The cut as the user wrote it (reported back verbatim).
-    pub text: String,
-    pub selector: Selector,
-    /// Fraction of capacity lost, in (0, 1].
-    pub severity: f64,
-    /// The firms it matches, sorted, never empty.
-    pub firms: Vec<FirmIdx>,
-}
-
-/// A named what-if scenario.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Scenario {
-    pub name: String,
-    pub description: Option<String>,
-    pub cuts: Vec<Cut>,
-    pub duration_days: Option<f64>,
 }
 
 /// A citation from `dataset.toml`.

@@ -1,4 +1,4 @@
-//! Text helpers for the markdown report: escaping of untrusted names so that tables stay valid
+//! Text helpers shared by the report, the policy gate and the commands: escaping of untrusted names so that tables stay valid
 //! and nothing renders as a link, HTML or code, Mermaid label encoding, and fixed number formats
 //! (the same bytes on every run, no `-0`).
 
@@ -137,6 +137,11 @@ pub fn money(v: f64) -> String {
     } else {
         format!("{v:.2}")
     }
+}
+
+/// A count with its noun: `1 firm`, `3 firms`.
+pub fn plural(count: usize, one: &str, many: &str) -> String {
+    format!("{count} {}", if count == 1 { one } else { many })
 }
 
 #[cfg(test)]

@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
-use crate::report::text::{cell, hhi};
+use crate::text::{cell, hhi};
 
 /// HHI changes smaller than this are not reported.
 pub const HHI_CHANGE: f64 = 100.0;
@@ -89,7 +89,7 @@ fn parts(v: &Value) -> Result<Parts, String> {
 }
 
 fn money(v: f64) -> String {
-    crate::report::text::money(v)
+    crate::text::money(v)
 }
 
 /// Renders the differences between two JSON reports as markdown. `Err` names which input is

@@ -1,0 +1,35 @@
+//! `scrisk whatif`: the `--cut` flags as one scenario on each dataset, answered at once (no
+//! sweeps) as a markdown table on stdout; nothing is written.
+
+use super::{discover, load, resolve_cuts};
+use crate::exit::ExitStatus;
+use crate::model::cut::CLI_SCENARIO;
+use crate::model::Scenario;
+use crate::output::Out;
+use crate::report;
+use crate::settings::Whatif;
+use crate::whatif::scenario;
+
+/// Runs `scrisk whatif`.
+pub fn run(s: &Whatif, out: &mut Out) -> ExitStatus {
+    let (dirs, mut status) = discover(&s.input.paths, out);
+    for dir in &dirs {
+        let Some((ds, g)) = load(dir, s.input.load, out) else {
+            status = ExitStatus::Error;
+            continue;
+        };
+        let Some(cuts) = resolve_cuts(&ds, &s.cuts, out) else {
+            status = ExitStatus::Error;
+            continue;
+        };
+        let scenario = Scenario {
+            name: CLI_SCENARIO.into(),
+            description: Some("cuts given on the command line".into()),
+            cuts,
+            duration_days: s.days,
+        };
+        let result = scenario::run_single(&ds, &g, &scenario, s.whatif);
+        out.line(report::markdown::render_whatif(&ds, &g, &result).trim_end());
+    }
+    status
+}

@@ -1,0 +1,203 @@
+//! The settings stage: parsed command-line arguments (and, for `check`, the policy file) turned
+//! into the validated settings a command runs on. Nothing below this module sees a clap type.
+//! Flag values were already checked by clap's value parsers ([`crate::cli`]); what needs a file
+//! (the policy) is read and validated here, every problem collected, before any dataset is read.
+
+use std::path::{Path, PathBuf};
+
+use jiff::civil::Date;
+
+use crate::analysis::AnalysisSettings;
+use crate::cli::{CheckFormat, Cli, Command, Format, InputArgs};
+use crate::ingest::LoadOptions;
+use crate::metrics::Thresholds;
+use crate::model::CutSpec;
+use crate::policy::config::{self, Policy};
+use crate::problem::Problem;
+use crate::whatif::WhatIfSettings;
+
+/// The policy file `check` reads when `--policy` is not given, if it exists.
+const DEFAULT_POLICY: &str = "scrisk.toml";
+
+/// Validated settings of one command.
+#[derive(Debug)]
+pub enum Settings {
+    Validate(Input),
+    Analyze(Analyze),
+    Whatif(Whatif),
+    Generate(Generate),
+    Init(Init),
+    Check(Check),
+    Diff(Diff),
+}
+
+/// Which datasets to load and how.
+#[derive(Debug, Clone)]
+pub struct Input {
+    /// Dataset directories, workbooks, or directories of datasets, as given.
+    pub paths: Vec<PathBuf>,
+    pub load: LoadOptions,
+}
+
+/// `scrisk analyze`.
+#[derive(Debug)]
+pub struct Analyze {
+    pub input: Input,
+    pub out: PathBuf,
+    pub markdown: bool,
+    pub json: bool,
+    /// The `--cut` flags, checked for syntax; resolved against each dataset's firms.
+    pub cuts: Vec<CutSpec>,
+    pub analysis: AnalysisSettings,
+    pub progress: bool,
+    pub timings: bool,
+}
+
+/// `scrisk whatif`.
+#[derive(Debug)]
+pub struct Whatif {
+    pub input: Input,
+    /// Never empty.
+    pub cuts: Vec<CutSpec>,
+    pub days: Option<f64>,
+    pub whatif: WhatIfSettings,
+}
+
+/// `scrisk generate`.
+#[derive(Debug)]
+pub struct Generate {
+    pub out: PathBuf,
+    pub firms: usize,
+    pub seed: u64,
+    pub force: bool,
+}
+
+/// `scrisk init`.
+#[derive(Debug)]
+pub struct Init {
+    pub path: PathBuf,
+    pub force: bool,
+}
+
+/// `scrisk check`.
+#[derive(Debug)]
+pub struct Check {
+    pub input: Input,
+    pub policy: Policy,
+    /// Said on stderr before checking (e.g. that the default policy is used).
+    pub policy_note: Option<String>,
+    /// The date waivers are checked against.
+    pub today: Date,
+    pub format: CheckFormat,
+    pub analysis: AnalysisSettings,
+}
+
+/// `scrisk diff`.
+#[derive(Debug)]
+pub struct Diff {
+    pub old: PathBuf,
+    pub new: PathBuf,
+}
+
+impl Settings {
+    /// Resolves the command line; `Err` holds every problem found (the policy file's).
+    pub fn resolve(cli: Cli) -> Result<Settings, Vec<Problem>> {
+        Ok(match cli.command {
+            Command::Validate(a) => Settings::Validate(input(a.input)),
+            Command::Analyze(a) => Settings::Analyze(Analyze {
+                input: input(a.input),
+                out: a.out,
+                markdown: matches!(a.format, Format::Markdown | Format::Both),
+                json: matches!(a.format, Format::Json | Format::Both),
+                cuts: a.cuts,
+                analysis: analysis(a.recovery.recovery_days, !a.no_sweep),
+                progress: !a.no_progress,
+                timings: a.timings,
+            }),
+            Command::Whatif(a) => Settings::Whatif(Whatif {
+                input: input(a.input),
+                cuts: a.cuts,
+                days: a.days,
+                whatif: analysis(a.recovery.recovery_days, false).whatif,
+            }),
+            Command::Generate(a) => Settings::Generate(Generate {
+                out: a.out,
+                firms: usize::try_from(a.firms).unwrap_or(usize::MAX),
+                seed: a.seed,
+                force: a.force,
+            }),
+            Command::Init(a) => Settings::Init(Init {
+                path: a.path,
+                force: a.force,
+            }),
+            Command::Check(a) => {
+                let (policy, policy_note) = load_policy(a.policy.as_deref())?;
+                Settings::Check(Check {
+                    input: input(a.input),
+                    policy,
+                    policy_note,
+                    today: a.today.unwrap_or_else(today_utc),
+                    format: a.format,
+                    analysis: AnalysisSettings {
+                        whatif: WhatIfSettings {
+                            recovery_gaps: true,
+                            ..analysis(a.recovery.recovery_days, true).whatif
+                        },
+                        ..analysis(a.recovery.recovery_days, true)
+                    },
+                })
+            }
+            Command::Diff(a) => Settings::Diff(Diff {
+                old: a.old,
+                new: a.new,
+            }),
+        })
+    }
+}
+
+fn input(a: InputArgs) -> Input {
+    Input {
+        paths: a.paths,
+        load: LoadOptions {
+            normalize_shares: a.normalize_shares,
+        },
+    }
+}
+
+fn analysis(default_recovery_days: f64, sweep: bool) -> AnalysisSettings {
+    AnalysisSettings {
+        thresholds: Thresholds::default(),
+        whatif: WhatIfSettings {
+            default_recovery_days,
+            sweep,
+            recovery_gaps: false,
+        },
+    }
+}
+
+/// Today's date in UTC, from the system clock.
+fn today_utc() -> Date {
+    jiff::Timestamp::now()
+        .to_zoned(jiff::tz::TimeZone::UTC)
+        .date()
+}
+
+/// Reads and validates the policy: `--policy`, else ./scrisk.toml, else the defaults (with a
+/// note saying so).
+fn load_policy(path: Option<&Path>) -> Result<(Policy, Option<String>), Vec<Problem>> {
+    let default = Path::new(DEFAULT_POLICY);
+    let path = match path {
+        Some(p) => p,
+        None if default.is_file() => default,
+        None => {
+            let note = "note: no scrisk.toml here and no --policy: using the default policy \
+                        (`scrisk init` writes it)";
+            return Ok((Policy::default(), Some(note.to_string())));
+        }
+    };
+    let file = path.display().to_string();
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| vec![Problem::file(file.clone(), format!("cannot read: {e}"))])?;
+    let policy = config::parse(text.trim_start_matches('\u{feff}'), &file)?;
+    Ok((policy, None))
+}

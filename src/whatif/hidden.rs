@@ -1,0 +1,71 @@
+//! Hidden concentration (MODEL.md §6): an end firm's tier-1 share of each country next to its
+//! all-tier exposure to that country (its loss when the whole country is cut).
+
+use std::collections::BTreeMap;
+
+use crate::graph::SupplyGraph;
+use crate::model::{Dataset, FirmIdx};
+
+/// Tier-1 share of a country next to the all-tier exposure to it, for one end firm.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Hidden {
+    pub firm: FirmIdx,
+    pub country: String,
+    pub tier1_share: f64,
+    pub all_tier_exposure: f64,
+}
+
+/// Tier-1 share of each country in an end firm's purchases: value-weighted, or without values
+/// (or a zero value total) the mean over its components of the share bought from the country.
+fn tier1_shares<'d>(ds: &'d Dataset, g: &SupplyGraph, e: FirmIdx) -> BTreeMap<&'d str, f64> {
+    let rows = &ds.sourcing[g.rows_of(e)];
+    let country = |f: FirmIdx| ds.firms[f].country.as_str();
+    let mut out: BTreeMap<&str, f64> = BTreeMap::new();
+    let total: f64 = rows.iter().map(|r| r.annual_value.unwrap_or(0.0)).sum();
+    if ds.has_values && total > 0.0 {
+        for r in rows {
+            *out.entry(country(r.supplier)).or_insert(0.0) += r.annual_value.unwrap_or(0.0);
+        }
+        for v in out.values_mut() {
+            *v /= total;
+        }
+    } else {
+        let pairs = crate::metrics::pair_ranges(rows);
+        for p in &pairs {
+            for r in &rows[p.clone()] {
+                *out.entry(country(r.supplier)).or_insert(0.0) += r.share;
+            }
+        }
+        for v in out.values_mut() {
+            *v /= pairs.len() as f64;
+        }
+    }
+    out
+}
+
+/// Hidden concentration of every end firm against every country it buys from at tier 1 or
+/// loses output to when the country is cut. `country_losses` holds, per country (sorted), each
+/// end firm's loss in `g.end_firms` order, from the country sweep.
+pub fn hidden_concentration(
+    ds: &Dataset,
+    g: &SupplyGraph,
+    country_losses: &[(String, Vec<f64>)],
+) -> Vec<Hidden> {
+    let mut hidden = Vec::new();
+    for (i, &e) in g.end_firms.iter().enumerate() {
+        let tier1 = tier1_shares(ds, g, e);
+        for (country, losses) in country_losses {
+            let t1 = tier1.get(country.as_str()).copied().unwrap_or(0.0);
+            let exposure = losses[i];
+            if t1 > 0.0 || exposure > 0.0 {
+                hidden.push(Hidden {
+                    firm: e,
+                    country: country.clone(),
+                    tier1_share: t1,
+                    all_tier_exposure: exposure,
+                });
+            }
+        }
+    }
+    hidden
+}

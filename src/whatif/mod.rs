@@ -1,0 +1,127 @@
+//! What-if cutoffs (MODEL.md §5–6): scenarios, N-1 sweeps and hidden concentration, on top of
+//! the propagation [`engine`]. Pure computation: the caller observes progress through an
+//! [`Observer`].
+
+pub mod engine;
+pub mod hidden;
+pub mod recovery;
+pub mod scenario;
+pub mod sweep;
+
+use crate::graph::SupplyGraph;
+use crate::model::{Dataset, Scenario};
+
+use self::engine::Engine;
+use self::hidden::Hidden;
+use self::recovery::FirmRecovery;
+use self::scenario::{run_scenario, ScenarioResult};
+use self::sweep::Sweeps;
+
+/// Watches a long analysis: `tick` once per sweep entry (from any thread), `phase_done` after
+/// each phase (from the calling thread). The library keeps no clock; the caller times phases.
+pub trait Observer: Sync {
+    /// One sweep entry is done.
+    fn tick(&self) {}
+    /// A phase (named for `--timings`) is done.
+    fn phase_done(&self, _phase: &'static str) {}
+}
+
+/// An observer that ignores everything.
+pub struct Quiet;
+
+impl Observer for Quiet {}
+
+/// An end firm's loss counts as a full stop (a chokepoint) from this loss on.
+pub const CHOKEPOINT_LOSS: f64 = 1.0 - 1e-9;
+
+/// Settings of the what-if analyses.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct WhatIfSettings {
+    /// Time to recover when neither a scenario duration nor a firm's recovery_days applies.
+    pub default_recovery_days: f64,
+    /// Run the N-1 sweeps (and hidden concentration, which needs the country sweep).
+    pub sweep: bool,
+    /// Record, during the firm sweep, the end firms whose stock runs out before a firm with
+    /// `recovery_days` recovers ([`WhatIf::recovery`]; the policy gate needs it).
+    pub recovery_gaps: bool,
+}
+
+impl Default for WhatIfSettings {
+    fn default() -> Self {
+        WhatIfSettings {
+            default_recovery_days: 30.0,
+            sweep: true,
+            recovery_gaps: false,
+        }
+    }
+}
+
+/// Everything §5–6 produces for a dataset.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WhatIf {
+    pub scenarios: Vec<ScenarioResult>,
+    pub sweeps: Sweeps,
+    pub hidden: Vec<Hidden>,
+    /// Firms whose recovery outlasts some end firm's stock, in firm order (only with
+    /// [`WhatIfSettings::recovery_gaps`] and the sweeps).
+    pub recovery: Vec<FirmRecovery>,
+    /// Whether some cycle hit the iteration bound before converging.
+    pub unconverged: bool,
+    /// Whether the sweeps ran (`--no-sweep` skips them).
+    pub swept: bool,
+}
+
+/// Runs every scenario (dataset scenarios, then `extra`), the four sweeps and hidden
+/// concentration.
+pub fn analyse(
+    ds: &Dataset,
+    g: &SupplyGraph,
+    extra: Option<&Scenario>,
+    settings: WhatIfSettings,
+    observer: &dyn Observer,
+) -> WhatIf {
+    let engine = Engine::new(ds, g);
+    let mut s = engine.scratch();
+    let scenarios = ds
+        .scenarios
+        .iter()
+        .chain(extra)
+        .map(|sc| run_scenario(ds, g, &engine, &mut s, sc, settings))
+        .collect();
+    let mut unconverged = s.unconverged;
+    observer.phase_done("scenarios");
+    if !settings.sweep {
+        return WhatIf {
+            scenarios,
+            sweeps: Sweeps::default(),
+            hidden: Vec::new(),
+            recovery: Vec::new(),
+            unconverged,
+            swept: false,
+        };
+    }
+    let tick = || observer.tick();
+    let (firms, recovery, u1) = sweep::firm_sweep(ds, g, &engine, settings, &tick);
+    observer.phase_done("firm sweep");
+    let (country_sets, region_sets, group_sets) = sweep::sweep_sets(ds);
+    let (countries, country_losses, u2) = sweep::set_sweep(g, &engine, &country_sets, &tick);
+    let (regions, _, u3) = sweep::set_sweep(g, &engine, &region_sets, &tick);
+    let (groups, _, u4) = sweep::set_sweep(g, &engine, &group_sets, &tick);
+    observer.phase_done("set sweeps");
+    unconverged |= u1 || u2 || u3 || u4;
+    let hidden = hidden::hidden_concentration(ds, g, &country_losses);
+    observer.phase_done("hidden concentration");
+    WhatIf {
+        scenarios,
+        sweeps: Sweeps {
+            firms,
+            countries,
+            regions,
+            groups,
+        },
+        hidden,
+        recovery,
+        unconverged,
+        swept: true,
+    }
+}

@@ -1,0 +1,26 @@
+//! Time to survive against time to recover (MODEL.md §6), per firm with a known recovery time:
+//! the end firms whose stock runs out before the firm is back. Produced by the firm sweep (the
+//! same propagation and search, no second pass) when [`super::WhatIfSettings::recovery_gaps`]
+//! asks for it; the policy gate's time-to-survive rule reads it.
+
+use crate::model::FirmIdx;
+
+/// An end firm that runs out of stock before a cut firm recovers.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RecoveryGap {
+    pub end_firm: FirmIdx,
+    /// Days until its stock along the best-buffered path from the cut firm runs out.
+    pub tts_days: f64,
+    /// Its loss (1 - availability) with the firm cut.
+    pub loss: f64,
+}
+
+/// A firm with `recovery_days` whose full cut leaves some end firm short before it recovers.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FirmRecovery {
+    pub firm: FirmIdx,
+    /// Its time to recover (its `recovery_days`).
+    pub ttr_days: f64,
+    /// The end firms with time to survive < time to recover and a loss, in end-firm order.
+    pub short: Vec<RecoveryGap>,
+}
