@@ -22,6 +22,7 @@ pub mod analysis;
 pub mod cli;
 pub mod commands;
 pub mod exit;
+pub mod fuzzing;
 pub mod graph;
 pub mod ingest;
 pub mod metrics;

@@ -6,7 +6,6 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use scrisk::ingest::LoadOptions;
 use scrisk_fuzz::{exercise, write_dataset, FIRMS, SOURCING_MIN};
 
 fuzz_target!(|data: &[u8]| {
@@ -22,8 +21,5 @@ fuzz_target!(|data: &[u8]| {
             ("components.csv", table),
         ]),
     };
-    let opts = LoadOptions {
-        normalize_shares: choice & 4 != 0,
-    };
-    exercise(dir, opts);
+    exercise(dir, choice & 4 != 0);
 });

@@ -2,7 +2,6 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use scrisk::ingest::LoadOptions;
 use scrisk_fuzz::{exercise, write_dataset, FIRMS, SOURCING};
 
 fuzz_target!(|data: &[u8]| {
@@ -11,5 +10,5 @@ fuzz_target!(|data: &[u8]| {
         ("sourcing.csv", SOURCING),
         ("scenarios.toml", data),
     ]);
-    exercise(dir, LoadOptions::default());
+    exercise(dir, false);
 });

@@ -6,9 +6,6 @@
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use scrisk::analysis::{Analysis, AnalysisSettings};
-use scrisk::graph::SupplyGraph;
-use scrisk::ingest::LoadOptions;
 
 /// A valid firms table naming every firm of the seed datasets (tests/corpus/good, the example).
 pub const FIRMS: &[u8] = include_bytes!("../base/firms.csv");
@@ -54,27 +51,7 @@ pub fn write_dataset(files: &[(&str, &[u8])]) -> &'static Path {
     dir
 }
 
-/// What the binary does with a dataset: load it; on problems, render them; else build the
-/// graph, run the analysis (metrics, sweeps, scenarios) and render every report.
-pub fn exercise(dir: &Path, opts: LoadOptions) {
-    match scrisk::ingest::load(dir, opts) {
-        Err(problems) => {
-            assert!(!problems.is_empty(), "load failed without a problem");
-            let text = scrisk::problem::render(&problems);
-            assert!(text.starts_with("error: "), "rendered problems: {text:?}");
-        }
-        Ok(ds) => {
-            let g = SupplyGraph::build(&ds);
-            let a = Analysis::run(&ds, &g, None, AnalysisSettings::default(), &scrisk::whatif::Quiet);
-            let md = scrisk::report::markdown::render(&a);
-            assert!(!md.is_empty());
-            let json = scrisk::report::json::render(&a);
-            if let Err(e) = serde_json::from_str::<serde_json::Value>(&json) {
-                panic!("the JSON report is not valid JSON ({e}):\n{json}");
-            }
-            for s in &a.whatif.scenarios {
-                let _ = scrisk::report::markdown::render_whatif(&ds, &g, s);
-            }
-        }
-    }
+/// What the binary does with a dataset (see `scrisk::fuzzing::exercise`).
+pub fn exercise(dir: &Path, normalize_shares: bool) {
+    scrisk::fuzzing::exercise(dir, normalize_shares);
 }

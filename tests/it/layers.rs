@@ -18,7 +18,7 @@ const LAYERS: &[&[&str]] = &[
     &["cli"],
     &["settings"],
     &["commands"],
-    &["run"],
+    &["run", "fuzzing"],
     &["lib", "main"],
 ];
 

@@ -12,3 +12,4 @@ mod fuzz_regressions;
 mod hostile;
 mod layers;
 mod policy;
+mod settings;
