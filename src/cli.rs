@@ -150,7 +150,7 @@ pub struct WhatifArgs {
     pub cuts: Vec<CutSpec>,
     /// How long the disruption lasts (time to recover), in days. Default: the largest
     /// recovery_days of the cut firms, else --recovery-days.
-    #[arg(long, value_name = "N", value_parser = parse_days)]
+    #[arg(long, value_name = "N", value_parser = parse_days, allow_negative_numbers = true)]
     pub days: Option<f64>,
     #[command(flatten)]
     pub recovery: RecoveryArgs,
@@ -161,7 +161,13 @@ pub struct WhatifArgs {
 pub struct RecoveryArgs {
     /// Time to recover, in days, for a cut whose scenario gives no duration and whose firms give
     /// no recovery_days (scenarios, sweeps and the time-to-survive rule).
-    #[arg(long, value_name = "DAYS", default_value_t = 30.0, value_parser = parse_days)]
+    #[arg(
+        long,
+        value_name = "DAYS",
+        default_value_t = 30.0,
+        value_parser = parse_days,
+        allow_negative_numbers = true
+    )]
     pub recovery_days: f64,
 }
 
