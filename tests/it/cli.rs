@@ -31,7 +31,7 @@ fn every_subcommand_has_help() {
         .map(|c| c.get_name().to_string())
         .filter(|n| n != "help")
         .collect();
-    assert_eq!(names.len(), 7, "{names:?}");
+    assert!(names.len() >= 7, "{names:?}");
     for name in names {
         let run = scrisk_snapshot!(format!("help_{name}"), ctx.command(&name).arg("--help"));
         run.assert_ok().assert_stdout_contains("Usage: scrisk ");

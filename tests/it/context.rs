@@ -14,7 +14,8 @@
 //!
 //! Commands run in the repository root, so relative paths such as `tests/fixtures/example` work
 //! and appear in messages as written; `analyze` always gets an `--out` inside the temporary
-//! directory, so no test writes to the repository's `reports/`.
+//! directory, so no test writes to the repository's `reports/`. No helper waits, sleeps or
+//! measures time: a test's outcome depends only on the binary's output.
 
 use std::ffi::{OsStr, OsString};
 use std::path::{Path, PathBuf};
@@ -434,7 +435,9 @@ fn filter(filters: &[(String, String)], text: &str) -> String {
 ///
 /// - `scrisk_snapshot!(cmd)`: a file snapshot named after the test function;
 /// - `scrisk_snapshot!("name", cmd)`: a file snapshot `it__<module>__name.snap`;
-/// - `scrisk_snapshot!(cmd, @"...")`: an inline snapshot.
+/// - `scrisk_snapshot!(cmd, @"...")`: an inline snapshot, for short messages. A mismatch prints
+///   the new text (and, with `INSTA_UPDATE=new`, leaves it in `tests/it/.<module>.rs.pending-snap`
+///   for `cargo insta review`); without cargo-insta, read it and edit the literal by hand.
 macro_rules! scrisk_snapshot {
     ($cmd:expr, @$snapshot:literal) => {{
         let output = $cmd.run();

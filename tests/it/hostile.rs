@@ -62,7 +62,7 @@ fn hostile_names_cannot_break_or_activate_the_report() {
     // matches no firm); nothing is written.
     let run = ctx.analyze(&ds).format_both().cut("group:").run();
     run.assert_error()
-        .assert_stderr_contains("names nothing to cut");
+        .assert_stderr_contains("error: --cut group:: \"group:\" names nothing to cut");
     assert!(run.written().is_empty(), "{:?}", run.written());
     let run = ctx.analyze(&ds).format_both().run();
     run.assert_ok();
