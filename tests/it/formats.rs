@@ -174,7 +174,7 @@ fn xlsx_problems_name_the_sheet_row_and_column() {
     // Neither is a file that only claims to be a workbook.
     let fake = ctx.write("fake.xlsx", "firm_id,name\n");
     // The rest of the message is the zip reader's.
-    ctx.validate(&fake)
+    ctx.validate(fake)
         .run()
         .assert_error()
         .assert_stderr_contains("error: [TEMP]/fake.xlsx: cannot read as an .xlsx workbook: ");

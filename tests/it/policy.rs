@@ -14,7 +14,7 @@ fn check(policy: &str, today: &str) -> (i32, Vec<Value>) {
     let file = ctx.write("policy.toml", policy);
     let run = ctx
         .check(EXAMPLE)
-        .policy(&file)
+        .policy(file)
         .today(today)
         .format_json()
         .run();
@@ -209,7 +209,7 @@ fn scenario_value_at_risk_above_a_limit() {
 fn bad_policies_and_dates_are_errors() {
     let ctx = TestContext::new();
     let file = ctx.write("p.toml", "[chokepoint]\nlevel = \"forbid\"\n");
-    scrisk_snapshot!(ctx.check(EXAMPLE).policy(&file), @r#"
+    scrisk_snapshot!(ctx.check(EXAMPLE).policy(file), @r#"
     exit: 2
     --- stdout
     --- stderr
@@ -294,7 +294,7 @@ fn diff_shows_what_changed() {
     };
     let old = json_report(&old_ds, "o1");
     let new = json_report(&new_ds, "o2");
-    scrisk_snapshot!("diff_example", ctx.diff(&old, &new))
+    scrisk_snapshot!("diff_example", ctx.diff(&old, new))
         .assert_ok()
         .assert_stdout_contains("| new | tychy | cell |");
     ctx.diff(&old, &old)
