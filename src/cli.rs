@@ -234,7 +234,7 @@ pub struct AnalyzeArgs {
 fn parse_days(text: &str) -> Result<f64, String> {
     match text.trim().parse::<f64>() {
         Ok(d) if d.is_finite() && d >= 0.0 => Ok(d),
-        _ => Err(format!("{text:?} is not a number of days >= 0")),
+        _ => Err("expected a number of days >= 0".to_string()),
     }
 }
 
@@ -247,7 +247,7 @@ pub(crate) fn parse_date(text: &str) -> Result<jiff::civil::Date, String> {
         && b.iter()
             .enumerate()
             .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
-    let bad = || format!("{text:?} is not a date YYYY-MM-DD");
+    let bad = || "expected a calendar date written YYYY-MM-DD".to_string();
     if !shaped {
         return Err(bad());
     }

@@ -1,97 +1,125 @@
-//! The shipped datasets: snapshots of their markdown and JSON reports side by side, the
-//! committed `reports/` kept in step with the binary, and determinism across thread counts.
+//! The shipped datasets, analysed as the README's main command does (`scrisk analyze
+//! datasets/`), once with 1 thread and once with 4: the bytes must not depend on the thread
+//! count; the markdown must be the committed `reports/<dataset>.md` (its one golden copy); the
+//! JSON, committed nowhere else, is an insta snapshot beside it. A generated network large
+//! enough to split the firm sweep across threads gets the same 1-versus-4 comparison.
 
-use std::path::Path;
+use crate::context::{files, read, root, subdirs, TestContext};
 
-use crate::util::{files, root, scrisk, subdirs};
-
-fn analyze_all(out: &Path, threads: &str) -> crate::util::Run {
-    let run = std::process::Command::new(env!("CARGO_BIN_EXE_scrisk"))
-        .args([
-            "analyze",
-            "datasets",
-            "--format",
-            "both",
-            "--no-progress",
-            "--out",
-        ])
-        .arg(out)
-        .current_dir(root())
-        .env("RAYON_NUM_THREADS", threads)
-        .output()
-        .expect("the scrisk binary runs");
-    crate::util::Run {
-        code: run.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&run.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&run.stderr).into_owned(),
+/// Every (1-based) line where `a` and `b` differ, up to a few, for a readable failure.
+fn first_differences(a: &str, b: &str) -> String {
+    let (a, b): (Vec<&str>, Vec<&str>) = (a.lines().collect(), b.lines().collect());
+    let mut out = Vec::new();
+    for i in 0..a.len().max(b.len()) {
+        let (x, y) = (a.get(i), b.get(i));
+        if x != y {
+            out.push(format!(
+                "line {}:\n  committed: {}\n  written:   {}",
+                i + 1,
+                x.unwrap_or(&"<none>"),
+                y.unwrap_or(&"<none>")
+            ));
+            if out.len() == 5 {
+                break;
+            }
+        }
     }
-}
-
-fn dataset_names() -> Vec<String> {
-    subdirs(&root().join("datasets"))
-        .iter()
-        .map(|d| d.file_name().expect("name").to_string_lossy().into_owned())
-        .collect()
+    out.join("\n")
 }
 
 #[test]
-fn reports_of_shipped_datasets_match_their_snapshots() {
-    let out = tempfile::tempdir().expect("temp dir");
-    let run = analyze_all(out.path(), "2");
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    let names = dataset_names();
+fn shipped_datasets_give_the_committed_reports_with_any_thread_count() {
+    let ctx = TestContext::new();
+    let names: Vec<String> = subdirs(&root().join("datasets"))
+        .iter()
+        .map(|d| d.file_name().expect("name").to_string_lossy().into_owned())
+        .collect();
     assert!(!names.is_empty());
-    for name in names {
-        let md = std::fs::read_to_string(out.path().join(format!("{name}.md")))
-            .expect("markdown report");
-        let json =
-            std::fs::read_to_string(out.path().join(format!("{name}.json"))).expect("JSON report");
-        insta::assert_snapshot!(format!("{name}_md"), md);
+    let run = |threads: usize| {
+        let out = ctx.path(format!("threads-{threads}"));
+        let run = ctx
+            .analyze("datasets")
+            .format_both()
+            .arg("--no-progress")
+            .out(&out)
+            .threads(threads)
+            .run();
+        run.assert_ok();
+        assert!(run.stderr.is_empty(), "{}", run.stderr);
+        out
+    };
+    let one = run(1);
+    let four = run(4);
+
+    // The same bytes for 1 and 4 threads: nothing rendered depends on scheduling.
+    let written = files(&one);
+    let want: Vec<String> = names
+        .iter()
+        .flat_map(|n| [format!("{n}.json"), format!("{n}.md")])
+        .collect();
+    assert_eq!(written, want);
+    assert_eq!(files(&four), want);
+    for f in &written {
+        let a = std::fs::read(one.join(f)).expect("read");
+        let b = std::fs::read(four.join(f)).expect("read");
+        assert!(a == b, "{f} differs between 1 and 4 threads");
+    }
+
+    // The markdown is the committed report: reports/ holds exactly one per dataset, and each is
+    // what the binary writes. If this fails, run the README's main command and commit the
+    // result (after reading the diff).
+    let committed = root().join("reports");
+    let shipped: Vec<String> = files(&committed)
+        .into_iter()
+        .filter(|f| f.ends_with(".md"))
+        .collect();
+    let markdown: Vec<String> = names.iter().map(|n| format!("{n}.md")).collect();
+    assert_eq!(shipped, markdown, "reports/ and datasets/ differ");
+    for f in &markdown {
+        let new = read(&one.join(f));
+        let old = read(&committed.join(f));
+        assert!(
+            new == old,
+            "reports/{f} is stale: run `cargo run --release -- analyze datasets/`\n{}",
+            first_differences(&old, &new)
+        );
+    }
+
+    // The JSON has no committed copy: its golden is the snapshot.
+    for name in &names {
+        let json = read(&one.join(format!("{name}.json")));
         insta::assert_snapshot!(format!("{name}_json"), json);
     }
 }
 
 #[test]
-fn committed_reports_are_what_the_binary_writes() {
-    // reports/ holds the output of the README's main command (`scrisk analyze datasets/`); if
-    // this fails, run it again and commit the result.
-    let out = tempfile::tempdir().expect("temp dir");
-    let run = scrisk([
-        "analyze".as_ref(),
-        "datasets".as_ref(),
-        "--no-progress".as_ref(),
-        "--out".as_ref(),
-        out.path().as_os_str(),
-    ]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    let committed = root().join("reports");
-    let written = files(out.path());
-    let shipped: Vec<String> = files(&committed)
-        .into_iter()
-        .filter(|f| f.ends_with(".md"))
-        .collect();
-    assert_eq!(shipped, written, "reports/ and the datasets differ");
-    for f in written {
-        let new = std::fs::read_to_string(out.path().join(&f)).expect("written");
-        let old = std::fs::read_to_string(committed.join(&f)).expect("committed");
-        assert!(
-            new == old,
-            "reports/{f} is stale: run `cargo run --release -- analyze datasets/`"
-        );
-    }
-}
-
-#[test]
-fn reports_are_identical_for_any_thread_count() {
-    let one = tempfile::tempdir().expect("temp dir");
-    let four = tempfile::tempdir().expect("temp dir");
-    assert_eq!(analyze_all(one.path(), "1").code, 0);
-    assert_eq!(analyze_all(four.path(), "4").code, 0);
-    let names = files(one.path());
-    assert_eq!(names, files(four.path()));
-    for f in names {
-        let a = std::fs::read(one.path().join(&f)).expect("read");
-        let b = std::fs::read(four.path().join(&f)).expect("read");
-        assert!(a == b, "{f} differs between 1 and 4 threads");
-    }
+fn a_generated_network_gives_the_same_bytes_with_1_and_4_threads() {
+    // The shipped datasets (43 and 102 firms) hardly split the firm sweep across threads (it
+    // hands out at least 64 firms per task); 2,000 firms split it into about 30 tasks, so 4
+    // threads really do run it in a different order than 1.
+    let ctx = TestContext::new();
+    let net = ctx.path("net");
+    ctx.command("generate")
+        .arg(&net)
+        .args(["--firms", "2000", "--seed", "7"])
+        .run()
+        .assert_ok();
+    let reports = |threads: usize| {
+        let run = ctx
+            .analyze(&net)
+            .format_both()
+            .out(ctx.path(format!("threads-{threads}")))
+            .threads(threads)
+            .run();
+        run.assert_ok();
+        assert_eq!(run.written(), ["net.json", "net.md"]);
+        (read(&run.report_path("json")), read(&run.report_path("md")))
+    };
+    let (json_1, md_1) = reports(1);
+    let (json_4, md_4) = reports(4);
+    assert!(json_1 == json_4, "net.json differs between 1 and 4 threads");
+    assert!(md_1 == md_4, "net.md differs between 1 and 4 threads");
+    // The firm sweep ran over every firm.
+    let doc = crate::context::json(&json_1);
+    assert_eq!(doc["sweep"]["firms"].as_array().map(Vec::len), Some(2000));
 }

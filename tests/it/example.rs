@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use crate::util::{copy_dir, json, root, scrisk};
+use crate::context::{json, read, root, TestContext, EXAMPLE};
 
 /// Compares `got` with `want`; records every difference with its JSON path.
 fn compare(path: &str, got: &Value, want: &Value, diffs: &mut Vec<String>) {
@@ -41,24 +41,11 @@ fn compare(path: &str, got: &Value, want: &Value, diffs: &mut Vec<String>) {
 
 #[test]
 fn worked_example_matches_the_independent_implementation() {
-    let tmp = tempfile::tempdir().expect("temp dir");
-    let dataset = tmp.path().join("example");
-    copy_dir(&root().join("tests/fixtures/example"), &dataset);
-    let out = tmp.path().join("out");
-    let run = scrisk([
-        "analyze".as_ref(),
-        dataset.as_os_str(),
-        "--format".as_ref(),
-        "json".as_ref(),
-        "--cut".as_ref(),
-        "country:hu".as_ref(),
-        "--out".as_ref(),
-        out.as_os_str(),
-    ]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    let got = json(&std::fs::read_to_string(out.join("example.json")).expect("report written"));
-    let mut want =
-        json(&std::fs::read_to_string(dataset.join("expected.json")).expect("expected.json"));
+    let ctx = TestContext::new();
+    let run = ctx.analyze(EXAMPLE).format_json().cut("country:hu").run();
+    run.assert_ok();
+    let got = run.json();
+    let mut want = json(&read(&root().join(EXAMPLE).join("expected.json")));
     // The reference ran on "." and names the dataset so; scrisk names it after the directory.
     assert_eq!(want["dataset"], ".");
     want["dataset"] = "example".into();

@@ -4,7 +4,7 @@ use std::path::Path;
 
 use polars::prelude::*;
 
-use crate::util::{copy_dir, json, root, scrisk};
+use crate::context::{root, scrisk_snapshot, TestContext, EXAMPLE};
 
 /// Rewrites `dir/<table>.csv` as `dir/<table>.parquet`, with the column types Polars infers
 /// (numbers as Int64/Float64, text as String), as an analyst's Parquet export would have them.
@@ -22,65 +22,60 @@ fn csv_to_parquet(dir: &Path, table: &str) {
     std::fs::remove_file(csv).expect("remove csv");
 }
 
-fn json_report(dataset: &Path) -> serde_json::Value {
-    let out = tempfile::tempdir().expect("temp dir");
-    let run = scrisk([
-        "analyze".as_ref(),
-        dataset.as_os_str(),
-        "--format".as_ref(),
-        "json".as_ref(),
-        "--out".as_ref(),
-        out.path().as_os_str(),
-        "--cut".as_ref(),
-        "country:HU=0.5".as_ref(),
-    ]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    let name = dataset
-        .file_name()
-        .expect("name")
-        .to_string_lossy()
-        .into_owned();
-    json(&std::fs::read_to_string(out.path().join(format!("{name}.json"))).expect("report"))
+/// The JSON report of `dataset`, with a cut so that the scenario code is compared too.
+fn json_report(ctx: &TestContext, dataset: &Path) -> serde_json::Value {
+    let run = ctx
+        .analyze(dataset)
+        .format_json()
+        .cut("country:HU=0.5")
+        .out(ctx.path("json-report"))
+        .run();
+    run.assert_ok();
+    let report = run.json();
+    std::fs::remove_dir_all(run.out_dir()).expect("remove the report");
+    report
 }
 
 #[test]
 fn parquet_and_csv_of_the_same_data_give_the_same_json() {
-    let tmp = tempfile::tempdir().expect("temp dir");
-    let csv = tmp.path().join("csv").join("example");
-    let parquet = tmp.path().join("parquet").join("example");
-    copy_dir(&root().join("tests/fixtures/example"), &csv);
-    copy_dir(&root().join("tests/fixtures/example"), &parquet);
+    let ctx = TestContext::new();
+    let csv = ctx.example("csv/example");
+    let parquet = ctx.example("parquet/example");
     csv_to_parquet(&parquet, "firms");
     csv_to_parquet(&parquet, "sourcing");
     assert!(!parquet.join("sourcing.csv").exists());
-    let a = json_report(&csv);
-    let b = json_report(&parquet);
+    let a = json_report(&ctx, &csv);
+    let b = json_report(&ctx, &parquet);
     assert_eq!(a, b);
     assert!(a["pairs"].as_array().is_some_and(|p| !p.is_empty()));
 }
 
 #[test]
 fn a_table_given_twice_is_an_error() {
-    let tmp = tempfile::tempdir().expect("temp dir");
-    let ds = tmp.path().join("twice");
-    copy_dir(&root().join("tests/fixtures/example"), &ds);
-    std::fs::copy(ds.join("firms.csv"), tmp.path().join("firms.csv")).expect("copy");
+    let ctx = TestContext::new();
+    let ds = ctx.example("twice");
+    std::fs::copy(ds.join("firms.csv"), ctx.path("firms.csv")).expect("copy");
     csv_to_parquet(&ds, "firms");
-    std::fs::copy(tmp.path().join("firms.csv"), ds.join("firms.csv")).expect("copy back");
-    let run = scrisk(["validate".as_ref(), ds.as_os_str()]);
-    assert_eq!(run.code, 2, "{}", run.stderr);
-    assert!(run.stderr.contains("firms"), "{}", run.stderr);
+    std::fs::copy(ctx.path("firms.csv"), ds.join("firms.csv")).expect("copy back");
+    scrisk_snapshot!(ctx.validate(&ds), @r#"
+    exit: 2
+    --- stdout
+    --- stderr
+    error: [TEMP]/twice/firms: both firms.csv and firms.parquet exist; keep one so it is clear which is meant
+    error: [TEMP]/twice: 1 problem found; fix it and run again
+    "#).assert_error();
 }
 
 #[test]
 fn a_file_that_is_not_parquet_is_reported() {
-    let tmp = tempfile::tempdir().expect("temp dir");
-    let ds = tmp.path().join("fake");
-    copy_dir(&root().join("tests/fixtures/example"), &ds);
+    let ctx = TestContext::new();
+    let ds = ctx.example("fake");
     std::fs::rename(ds.join("firms.csv"), ds.join("firms.parquet")).expect("rename");
-    let run = scrisk(["validate".as_ref(), ds.as_os_str()]);
-    assert_eq!(run.code, 2, "{}", run.stderr);
-    assert!(run.stderr.contains("firms.parquet"), "{}", run.stderr);
+    // The rest of the message is the Parquet reader's.
+    let run = ctx.validate(&ds).run();
+    run.assert_error()
+        .assert_stderr_contains("error: [TEMP]/fake/firms.parquet: cannot read as Parquet: ")
+        .assert_stderr_contains("error: [TEMP]/fake: 1 problem found; fix it and run again");
     assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
 }
 
@@ -121,78 +116,66 @@ fn csv_to_xlsx(from: &Path, to: &Path, edit: Option<(&str, u32, u16, &str)>) {
 
 #[test]
 fn an_xlsx_workbook_gives_the_same_json_as_the_csv_dataset() {
-    let tmp = tempfile::tempdir().expect("temp dir");
-    let csv = tmp.path().join("csv").join("example");
-    copy_dir(&root().join("tests/fixtures/example"), &csv);
+    let ctx = TestContext::new();
+    let csv = ctx.example("csv/example");
     // A directory holding a workbook plus the .toml files is a dataset.
-    let book_dir = tmp.path().join("xlsx").join("example");
+    let book_dir = ctx.path("xlsx/example");
     std::fs::create_dir_all(&book_dir).expect("dir");
     csv_to_xlsx(&csv, &book_dir.join("supply-base.xlsx"), None);
     for f in ["scenarios.toml", "dataset.toml"] {
         std::fs::copy(csv.join(f), book_dir.join(f)).expect("copy toml");
     }
-    let a = json_report(&csv);
-    let b = json_report(&book_dir);
+    let a = json_report(&ctx, &csv);
+    let b = json_report(&ctx, &book_dir);
     assert_eq!(a, b);
     assert_eq!(b["scenarios"].as_array().map(Vec::len), Some(4));
 
     // The workbook alone is a dataset too, named after the file (and without scenarios).
-    let run = scrisk([
-        "validate".as_ref(),
-        book_dir.join("supply-base.xlsx").as_os_str(),
-    ]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(
-        run.stdout
-            .contains("11 firms, 9 components, 18 sourcing rows"),
-        "{}",
-        run.stdout
-    );
+    ctx.validate(book_dir.join("supply-base.xlsx"))
+        .run()
+        .assert_ok()
+        .assert_stdout_contains("11 firms, 9 components, 18 sourcing rows");
 }
 
 #[test]
 fn xlsx_problems_name_the_sheet_row_and_column() {
-    let tmp = tempfile::tempdir().expect("temp dir");
-    let book = tmp.path().join("bad.xlsx");
+    let ctx = TestContext::new();
+    let book = ctx.path("bad.xlsx");
     // Row index 4 of the sheet is spreadsheet row 5; column 3 is `share`.
     csv_to_xlsx(
-        &root().join("tests/fixtures/example"),
+        &root().join(EXAMPLE),
         &book,
         Some(("sourcing", 4, 3, "abc")),
     );
-    let run = scrisk(["validate".as_ref(), book.as_os_str()]);
-    assert_eq!(run.code, 2, "{}", run.stderr);
-    assert!(
-        run.stderr
-            .contains("bad.xlsx sheet sourcing row 5, column share: \"abc\" is not a number"),
-        "{}",
-        run.stderr
-    );
+    scrisk_snapshot!(ctx.validate(&book), @r#"
+    exit: 2
+    --- stdout
+    --- stderr
+    error: [TEMP]/bad.xlsx sheet sourcing row 5, column share: "abc" is not a number
+      hint: a share is a fraction in (0, 1], e.g. 0.4 for 40%
+    error: [TEMP]/bad.xlsx: 1 problem found; fix it and run again
+    "#)
+    .assert_error();
     // A workbook without the sheets is reported, not a panic.
-    let empty = tmp.path().join("empty.xlsx");
+    let empty = ctx.path("empty.xlsx");
     let mut wb = rust_xlsxwriter::Workbook::new();
     wb.add_worksheet().set_name("notes").expect("name");
     wb.save(&empty).expect("save");
-    let run = scrisk(["validate".as_ref(), empty.as_os_str()]);
-    assert_eq!(run.code, 2);
-    assert!(
-        run.stderr.contains("has no sheet named firms"),
-        "{}",
-        run.stderr
-    );
-    assert!(
-        run.stderr.contains("has no sheet named sourcing"),
-        "{}",
-        run.stderr
-    );
+    scrisk_snapshot!(ctx.validate(&empty), @r#"
+    exit: 2
+    --- stdout
+    --- stderr
+    error: [TEMP]/empty.xlsx: has no sheet named firms
+      hint: a workbook dataset needs sheets firms and sourcing (components is optional)
+    error: [TEMP]/empty.xlsx: has no sheet named sourcing
+    error: [TEMP]/empty.xlsx: 2 problems found; fix them and run again
+    "#)
+    .assert_error();
     // Neither is a file that only claims to be a workbook.
-    let fake = tmp.path().join("fake.xlsx");
-    std::fs::write(&fake, "firm_id,name\n").expect("write");
-    let run = scrisk(["validate".as_ref(), fake.as_os_str()]);
-    assert_eq!(run.code, 2);
-    assert!(
-        run.stderr.contains("cannot read as an .xlsx workbook"),
-        "{}",
-        run.stderr
-    );
+    let fake = ctx.write("fake.xlsx", "firm_id,name\n");
+    // The rest of the message is the zip reader's.
+    ctx.validate(fake)
+        .run()
+        .assert_error()
+        .assert_stderr_contains("error: [TEMP]/fake.xlsx: cannot read as an .xlsx workbook: ");
 }

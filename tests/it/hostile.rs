@@ -3,7 +3,7 @@
 //! well-formed (every table row has the header's number of cells), render nothing active, keep
 //! the Mermaid diagram valid, and the JSON must keep every name exactly.
 
-use crate::util::{json, scrisk};
+use crate::context::{files, TestContext};
 
 const NASTY: &str = "Evil | Corp `rm -rf` <script>alert(1)</script> [click](javascript:alert(1)) *bold* _it_ $x$ ~~s~~ # h \u{202E}gnp.exe \\ \"quoted\"";
 
@@ -23,8 +23,8 @@ fn cells(line: &str) -> usize {
 
 #[test]
 fn hostile_names_cannot_break_or_activate_the_report() {
-    let tmp = tempfile::tempdir().expect("temp dir");
-    let ds = tmp.path().join("evil");
+    let ctx = TestContext::new();
+    let ds = ctx.path("evil");
     std::fs::create_dir_all(&ds).expect("dir");
     let long = "L".repeat(10_000);
     let q = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
@@ -58,29 +58,16 @@ fn hostile_names_cannot_break_or_activate_the_report() {
         "[[scenario]]\nname = \"<script>| scenario\"\ndescription = \"`x` [y](z)\"\ncuts = [\"firm:mine=0.5\"]\n",
     )
     .expect("scenarios.toml");
-    let out = tmp.path().join("out");
-    let run = scrisk([
-        "analyze".as_ref(),
-        ds.as_os_str(),
-        "--format".as_ref(),
-        "both".as_ref(),
-        "--out".as_ref(),
-        out.as_os_str(),
-        "--cut".as_ref(),
-        "group:".to_string().as_str().as_ref(),
-    ]);
-    // An empty group selector matches no firm: an error, nothing written.
-    assert_eq!(run.code, 2, "{}", run.stderr);
-    let run = scrisk([
-        "analyze".as_ref(),
-        ds.as_os_str(),
-        "--format".as_ref(),
-        "both".as_ref(),
-        "--out".as_ref(),
-        out.as_os_str(),
-    ]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    let md = std::fs::read_to_string(out.join("evil.md")).expect("markdown");
+    // An empty group selector is rejected as a cut that names nothing (not a selector that
+    // matches no firm), as a usage error before the dataset is read; nothing is written.
+    let run = ctx.analyze(&ds).format_both().cut("group:").run();
+    run.assert_error().assert_stderr_contains(
+        "error: invalid value 'group:' for '--cut <SELECTOR[=SEVERITY]>': \"group:\" names nothing to cut",
+    );
+    assert!(run.written().is_empty(), "{:?}", run.written());
+    let run = ctx.analyze(&ds).format_both().run();
+    run.assert_ok();
+    let md = run.markdown();
 
     // Tables: every row has as many cells as its header.
     let mut header: Option<usize> = None;
@@ -140,7 +127,7 @@ fn hostile_names_cannot_break_or_activate_the_report() {
     );
 
     // The JSON keeps every name whole.
-    let doc = json(&std::fs::read_to_string(out.join("evil.json")).expect("json"));
+    let doc = run.json();
     let text = doc.to_string();
     assert!(text.contains("evil|id`<b>"));
     assert!(text.contains("kit|`x`\\n[a](b)"));
@@ -149,19 +136,13 @@ fn hostile_names_cannot_break_or_activate_the_report() {
 
 #[test]
 fn report_names_cannot_escape_the_output_directory() {
-    let tmp = tempfile::tempdir().expect("temp dir");
+    let ctx = TestContext::new();
     // A dataset directory named ".." inside a directory of datasets is not possible, but "..x"
     // and names with dots are: the report lands inside --out.
-    let root = tmp.path().join("all");
-    let ds = root.join("..hidden");
-    crate::util::copy_dir(&crate::util::root().join("tests/corpus/multi/beta"), &ds);
-    let out = tmp.path().join("out");
-    let run = scrisk([
-        "analyze".as_ref(),
-        root.as_os_str(),
-        "--out".as_ref(),
-        out.as_os_str(),
-    ]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    assert_eq!(crate::util::files(&out), ["__hidden.md"]);
+    ctx.copy("tests/corpus/multi/beta", "all/..hidden");
+    let run = ctx.analyze(ctx.path("all")).run();
+    run.assert_ok();
+    assert_eq!(run.written(), ["__hidden.md"]);
+    // Nothing landed beside --out either.
+    assert_eq!(files(ctx.temp()), ["all", "reports"]);
 }

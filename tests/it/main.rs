@@ -1,6 +1,8 @@
 //! scrisk's integration tests: one test binary (faster to build and link than one per file),
-//! with a module per topic. Every test runs the real `scrisk` binary.
+//! with a module per topic. Every test runs the real `scrisk` binary through
+//! [`context::TestContext`] and snapshots runs with `scrisk_snapshot!`.
 
+mod context;
 mod util;
 
 mod cli;
@@ -8,8 +10,8 @@ mod corpus;
 mod datasets;
 mod example;
 mod formats;
-mod fuzz_regressions;
 mod hostile;
 mod layers;
+mod odd_bytes;
 mod policy;
 mod settings;

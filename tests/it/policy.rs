@@ -3,30 +3,23 @@
 //! reports. Expected findings are read off the worked example's numbers (tests/fixtures/example,
 //! whose JSON is checked against MODEL.md's reference in `example.rs`).
 
-use std::path::Path;
-
 use serde_json::Value;
 
-use crate::util::{json, root, scrisk};
+use crate::context::{scrisk_snapshot, TestContext, EXAMPLE};
 
 /// Runs `scrisk check` on the example with `policy` (TOML text) and returns (exit code, the
 /// findings as JSON).
 fn check(policy: &str, today: &str) -> (i32, Vec<Value>) {
-    let tmp = tempfile::tempdir().expect("temp dir");
-    let file = tmp.path().join("policy.toml");
-    std::fs::write(&file, policy).expect("write policy");
-    let run = scrisk([
-        "check".as_ref(),
-        "tests/fixtures/example".as_ref(),
-        "--policy".as_ref(),
-        file.as_os_str(),
-        "--today".as_ref(),
-        today.as_ref(),
-        "--format".as_ref(),
-        "json".as_ref(),
-    ]);
-    assert!(run.code == 0 || run.code == 1, "{}", run.stderr);
-    let doc = json(&run.stdout);
+    let ctx = TestContext::new();
+    let file = ctx.write("policy.toml", policy);
+    let run = ctx
+        .check(EXAMPLE)
+        .policy(file)
+        .today(today)
+        .format_json()
+        .run();
+    assert!(run.status == 0 || run.status == 1, "{}", run.snapshot());
+    let doc = run.stdout_json();
     let mut findings = doc["datasets"][0]["findings"]
         .as_array()
         .expect("findings")
@@ -38,7 +31,7 @@ fn check(policy: &str, today: &str) -> (i32, Vec<Value>) {
             .iter()
             .cloned(),
     );
-    (run.code, findings)
+    (run.status, findings)
 }
 
 /// Every rule off; `extra` switches some on.
@@ -214,92 +207,74 @@ fn scenario_value_at_risk_above_a_limit() {
 
 #[test]
 fn bad_policies_and_dates_are_errors() {
-    let tmp = tempfile::tempdir().expect("temp dir");
-    let file = tmp.path().join("p.toml");
-    std::fs::write(&file, "[chokepoint]\nlevel = \"forbid\"\n").expect("write");
-    let run = scrisk([
-        "check".as_ref(),
-        "tests/fixtures/example".as_ref(),
-        "--policy".as_ref(),
-        file.as_os_str(),
-    ]);
-    assert_eq!(run.code, 2);
-    assert!(run.stderr.contains("p.toml line 2"), "{}", run.stderr);
-    let run = scrisk(["check", "tests/fixtures/example", "--today", "2026-02-30"]);
-    assert_eq!(run.code, 2);
-    let run = scrisk([
-        "check",
-        "tests/fixtures/example",
-        "--policy",
-        "no/such.toml",
-    ]);
-    assert_eq!(run.code, 2);
+    let ctx = TestContext::new();
+    let file = ctx.write("p.toml", "[chokepoint]\nlevel = \"forbid\"\n");
+    scrisk_snapshot!(ctx.check(EXAMPLE).policy(file), @r#"
+    exit: 2
+    --- stdout
+    --- stderr
+    error: [TEMP]/p.toml line 2: not valid: unknown variant `forbid`, expected one of `allow`, `warn`, `deny`
+      hint: `scrisk init` writes a commented template with every key
+    "#)
+    .assert_error();
+    scrisk_snapshot!(ctx.check(EXAMPLE).today("2026-02-30"), @r#"
+    exit: 2
+    --- stdout
+    --- stderr
+    error: invalid value '2026-02-30' for '--today <DATE>': expected a calendar date written YYYY-MM-DD
+
+    For more information, try '--help'.
+    "#)
+    .assert_error();
+    // The rest of the message is the operating system's.
+    ctx.check(EXAMPLE)
+        .policy("no/such.toml")
+        .run()
+        .assert_error()
+        .assert_stderr_contains("error: no/such.toml: cannot read: ");
 }
 
 #[test]
 fn init_writes_a_template_that_check_accepts_and_never_overwrites() {
-    let tmp = tempfile::tempdir().expect("temp dir");
-    let file = tmp.path().join("scrisk.toml");
-    let run = scrisk(["init".as_ref(), file.as_os_str()]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
+    let ctx = TestContext::new();
+    let file = ctx.path("scrisk.toml");
+    ctx.init(&file).run().assert_ok();
     let text = std::fs::read_to_string(&file).expect("written");
     assert!(text.contains("[chokepoint]") && text.contains("max_hhi = 1800"));
-    let again = scrisk(["init".as_ref(), file.as_os_str()]);
-    assert_eq!(again.code, 2);
-    let run = scrisk([
-        "check".as_ref(),
-        "tests/fixtures/example".as_ref(),
-        "--policy".as_ref(),
-        file.as_os_str(),
-        "--today".as_ref(),
-        "2026-01-01".as_ref(),
-    ]);
-    assert_eq!(
-        run.code, 1,
-        "the example has chokepoints, denied by default"
-    );
-    insta::assert_snapshot!("check_example_default_policy", run.snapshot(&[]));
+    scrisk_snapshot!(ctx.init(&file), @r#"
+    exit: 2
+    --- stdout
+    --- stderr
+    error: [TEMP]/scrisk.toml: already exists
+      hint: pass --force to overwrite it
+    "#)
+    .assert_error();
+    assert_eq!(std::fs::read_to_string(&file).expect("kept"), text);
+    // The example has chokepoints, denied by default: exit 1.
+    scrisk_snapshot!(
+        "check_example_default_policy",
+        ctx.check(EXAMPLE).policy(&file)
+    )
+    .assert_status(1);
 }
 
 #[test]
 fn shipped_datasets_under_the_shipped_policy() {
-    let run = scrisk([
-        "check",
-        "datasets",
-        "--policy",
-        "scrisk.toml",
-        "--today",
-        "2026-11-29",
-    ]);
-    assert!(run.code == 0 || run.code == 1, "{}", run.stderr);
-    insta::assert_snapshot!("check_shipped_datasets", run.snapshot(&[]));
-}
-
-fn analyze_json(dataset: &Path, cut: Option<&str>, out: &Path) -> std::path::PathBuf {
-    let mut args: Vec<std::ffi::OsString> = vec![
-        "analyze".into(),
-        dataset.into(),
-        "--format".into(),
-        "json".into(),
-        "--out".into(),
-        out.into(),
-    ];
-    if let Some(c) = cut {
-        args.push("--cut".into());
-        args.push(c.into());
-    }
-    let run = scrisk(args);
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    out.join("example.json")
+    let ctx = TestContext::new();
+    let run = scrisk_snapshot!(
+        "check_shipped_datasets",
+        ctx.check("datasets")
+            .policy("scrisk.toml")
+            .today("2026-11-29")
+    );
+    assert!(run.status == 0 || run.status == 1, "{}", run.snapshot());
 }
 
 #[test]
 fn diff_shows_what_changed() {
-    let tmp = tempfile::tempdir().expect("temp dir");
-    let old_ds = tmp.path().join("old").join("example");
-    let new_ds = tmp.path().join("new").join("example");
-    crate::util::copy_dir(&root().join("tests/fixtures/example"), &old_ds);
-    crate::util::copy_dir(&root().join("tests/fixtures/example"), &new_ds);
+    let ctx = TestContext::new();
+    let old_ds = ctx.example("old/example");
+    let new_ds = ctx.example("new/example");
     // The new data: Tychy's cells now come from LGES Wroclaw only (CATL Debrecen dropped).
     let sourcing = std::fs::read_to_string(new_ds.join("sourcing.csv")).expect("read");
     let changed: Vec<String> = sourcing
@@ -314,18 +289,25 @@ fn diff_shows_what_changed() {
         })
         .collect();
     std::fs::write(new_ds.join("sourcing.csv"), changed.join("\n") + "\n").expect("write");
-    let old = analyze_json(&old_ds, None, &tmp.path().join("o1"));
-    let new = analyze_json(&new_ds, None, &tmp.path().join("o2"));
-    let run = scrisk(["diff".as_ref(), old.as_os_str(), new.as_os_str()]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(
-        run.stdout.contains("| new | tychy | cell |"),
-        "{}",
-        run.stdout
-    );
-    insta::assert_snapshot!("diff_example", run.snapshot(&[]));
-    let same = scrisk(["diff".as_ref(), old.as_os_str(), old.as_os_str()]);
-    assert!(same.stdout.contains("No change"), "{}", same.stdout);
-    let bad = scrisk(["diff".as_ref(), old.as_os_str(), "Cargo.toml".as_ref()]);
-    assert_eq!(bad.code, 2);
+    let json_report = |dataset: &std::path::Path, out: &str| {
+        let run = ctx.analyze(dataset).format_json().out(ctx.path(out)).run();
+        run.assert_ok();
+        run.report_path("json")
+    };
+    let old = json_report(&old_ds, "o1");
+    let new = json_report(&new_ds, "o2");
+    scrisk_snapshot!("diff_example", ctx.diff(&old, new))
+        .assert_ok()
+        .assert_stdout_contains("| new | tychy | cell |");
+    ctx.diff(&old, &old)
+        .run()
+        .assert_ok()
+        .assert_stdout_contains("No change");
+    scrisk_snapshot!(ctx.diff(&old, "Cargo.toml"), @r#"
+    exit: 2
+    --- stdout
+    --- stderr
+    error: Cargo.toml line 1: is not valid JSON: expected value at line 1 column 2
+    "#)
+    .assert_error();
 }
