@@ -23,6 +23,7 @@ pub mod cli;
 pub mod commands;
 pub mod exit;
 pub mod graph;
+pub mod highlights;
 pub mod ingest;
 pub mod metrics;
 pub mod model;

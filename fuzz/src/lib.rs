@@ -73,7 +73,7 @@ pub fn exercise(dir: &Path, opts: LoadOptions) {
                 panic!("the JSON report is not valid JSON ({e}):\n{json}");
             }
             for s in &a.whatif.scenarios {
-                let _ = scrisk::report::markdown::render_whatif(&ds, &g, s);
+                let _ = scrisk::report::markdown::render_whatif(&ds, &g.end_values, s);
             }
         }
     }
