@@ -188,3 +188,43 @@ fn notes(a: &Analysis) -> Vec<String> {
     }
     notes
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::analysis::{Analysis, AnalysisSettings};
+    use crate::graph::tests::tiny;
+    use crate::graph::SupplyGraph;
+    use crate::report::schema::Report;
+    use crate::whatif::Quiet;
+
+    #[test]
+    fn the_written_report_reads_back_into_the_schema_and_writes_the_same_bytes() {
+        // Values (annual_value numbers), a firm sweep (time_weighted_loss written) and a
+        // country sweep (omitted) all go through the round trip.
+        let ds = tiny(
+            &[
+                ("m", "CN", None),
+                ("s", "DE", None),
+                ("car", "PL", Some(50.0)),
+            ],
+            &[
+                ("car", 0, "s", 0.5, Some(10.0)),
+                ("car", 0, "m", 0.5, Some(10.0)),
+                ("s", 1, "m", 1.0, Some(4.0)),
+            ],
+        );
+        let g = SupplyGraph::build(&ds);
+        let a = Analysis::run(&ds, &g, None, AnalysisSettings::default(), &Quiet);
+        let text = super::render(&a);
+        let r = Report::from_json(&text).expect("the writer writes a report");
+        assert_eq!(r, super::report(&a));
+        assert!(r.sweep.firms.iter().all(|e| e.time_weighted_loss.is_some()));
+        assert!(r
+            .sweep
+            .countries
+            .iter()
+            .all(|e| e.time_weighted_loss.is_none()));
+        let again = serde_json::to_string_pretty(&r).expect("serialises") + "\n";
+        assert_eq!(again, text);
+    }
+}
