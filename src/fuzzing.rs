@@ -29,7 +29,7 @@ pub fn exercise(dir: &Path, normalize_shares: bool) {
                 panic!("the JSON report is not valid JSON ({e}):\n{json}");
             }
             for s in &a.whatif.scenarios {
-                let _ = report::markdown::render_whatif(&ds, &g, s);
+                let _ = report::markdown::render_whatif(&ds, &g.end_values, s);
             }
         }
     }

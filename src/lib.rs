@@ -24,6 +24,7 @@ pub mod commands;
 pub mod exit;
 pub mod fuzzing;
 pub mod graph;
+pub mod highlights;
 pub mod ingest;
 pub mod metrics;
 pub mod model;

@@ -1,32 +1,25 @@
-//! `scrisk diff`: read two JSON reports and print what changed as markdown.
+//! `scrisk diff`: read two JSON reports into the typed contract ([`schema::Report`]) and print
+//! what changed as markdown. A file that is not a complete report is an error naming the file
+//! (and the field and line when there is one); nothing is compared then.
 
 use std::path::Path;
 
 use crate::exit::ExitStatus;
 use crate::output::Out;
 use crate::problem::Problem;
-use crate::report::diff;
-use crate::settings::Diff;
+use crate::report::{diff, schema};
 
 /// Runs `scrisk diff`.
-pub fn run(s: &Diff, out: &mut Out) -> ExitStatus {
+pub fn run(s: &crate::settings::Diff, out: &mut Out) -> ExitStatus {
     let (Some(old), Some(new)) = (read(&s.old, out), read(&s.new, out)) else {
         return ExitStatus::Error;
     };
-    match diff::render(&old, &new) {
-        Ok(md) => {
-            out.line(md.trim_end());
-            ExitStatus::Ok
-        }
-        Err(e) => {
-            out.problems(&[Problem::file("diff", e)]);
-            ExitStatus::Error
-        }
-    }
+    out.line(diff::render(&old, &new).trim_end());
+    ExitStatus::Ok
 }
 
-/// Reads a JSON report; problems name the file (and the line of a syntax error).
-fn read(path: &Path, out: &mut Out) -> Option<serde_json::Value> {
+/// Reads a JSON report; problems name the file (and the line, when the error has one).
+fn read(path: &Path, out: &mut Out) -> Option<schema::Report> {
     let file = path.display().to_string();
     let text = match std::fs::read_to_string(path) {
         Ok(t) => t,
@@ -35,11 +28,11 @@ fn read(path: &Path, out: &mut Out) -> Option<serde_json::Value> {
             return None;
         }
     };
-    match serde_json::from_str(&text) {
-        Ok(v) => Some(v),
+    match schema::Report::from_json(&text) {
+        Ok(r) => Some(r),
         Err(e) => {
-            let mut p = Problem::file(file, format!("is not valid JSON: {e}"));
-            p.row = Some(e.line());
+            let mut p = Problem::file(file, e.message);
+            p.row = e.line;
             out.problems(&[p]);
             None
         }

@@ -29,7 +29,7 @@ pub fn run(s: &Whatif, out: &mut Out) -> ExitStatus {
             duration_days: s.days,
         };
         let result = scenario::run_single(&ds, &g, &scenario, s.whatif);
-        out.line(report::markdown::render_whatif(&ds, &g, &result).trim_end());
+        out.line(report::markdown::render_whatif(&ds, &g.end_values, &result).trim_end());
     }
     status
 }

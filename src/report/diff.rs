@@ -3,139 +3,132 @@
 //! changes above 100 points (the 2023 Merger Guidelines' "significant increase" scale), new and
 //! removed chokepoints, and value at risk per scenario.
 //!
-//! Works on the JSON contract of MODEL.md §7, so it also compares reports of different scrisk
-//! versions. Pure: takes parsed JSON, returns text.
+//! Works on typed reports ([`schema::Report`], MODEL.md §7), read by [`schema::Report::from_json`]:
+//! every field `diff` compares is required, so a report with a missing or wrongly typed field is
+//! an error before anything is compared, never a silent `""` or `0`. Pure: takes reports,
+//! returns text.
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use serde_json::Value;
-
+use super::schema::{self, Report};
 use crate::text::{cell, hhi};
 
 /// HHI changes smaller than this are not reported.
 pub const HHI_CHANGE: f64 = 100.0;
 
-/// A report's parts that `diff` compares.
-struct Parts {
-    dataset: String,
-    single_source: BTreeMap<(String, String), Option<f64>>,
+/// A report's parts that `diff` compares, keyed for lookup.
+struct Parts<'r> {
+    dataset: &'r str,
+    /// (buyer, component) -> annual value
+    single_source: BTreeMap<(&'r str, &'r str), Option<f64>>,
     /// component -> (supplier, country, group) HHI
-    components: BTreeMap<String, [f64; 3]>,
-    chokepoints: BTreeMap<String, Vec<String>>,
-    scenarios: BTreeMap<String, f64>,
+    components: BTreeMap<&'r str, [f64; 3]>,
+    /// firm -> end firms it stops
+    chokepoints: BTreeMap<&'r str, &'r [String]>,
+    /// scenario -> total value at risk
+    scenarios: BTreeMap<&'r str, f64>,
 }
 
-fn text(v: &Value, key: &str) -> Option<String> {
-    v.get(key).and_then(Value::as_str).map(str::to_string)
-}
-
-fn num(v: &Value, key: &str) -> Option<f64> {
-    v.get(key).and_then(Value::as_f64)
-}
-
-fn list<'v>(v: &'v Value, key: &str) -> &'v [Value] {
-    v.get(key)
-        .and_then(Value::as_array)
-        .map_or(&[], Vec::as_slice)
-}
-
-/// Reads the parts `diff` needs; an error names the first thing that is not a scrisk report.
-fn parts(v: &Value) -> Result<Parts, String> {
-    if !v.is_object() || v.get("pairs").is_none() || v.get("components").is_none() {
-        return Err("is not a scrisk JSON report (no \"pairs\" or \"components\"); write one with --format json".into());
-    }
-    let mut p = Parts {
-        dataset: text(v, "dataset").unwrap_or_default(),
-        single_source: BTreeMap::new(),
-        components: BTreeMap::new(),
-        chokepoints: BTreeMap::new(),
-        scenarios: BTreeMap::new(),
-    };
-    for pair in list(v, "pairs") {
-        if text(pair, "exposure").as_deref() == Some("single-source") {
-            let key = (
-                text(pair, "buyer").unwrap_or_default(),
-                text(pair, "component").unwrap_or_default(),
-            );
-            p.single_source.insert(key, num(pair, "annual_value"));
-        }
-    }
-    for c in list(v, "components") {
-        let h = |k| num(c, k).unwrap_or(0.0);
-        p.components.insert(
-            text(c, "component").unwrap_or_default(),
-            [h("hhi_supplier"), h("hhi_country"), h("hhi_group")],
-        );
-    }
-    if let Some(sweep) = v.get("sweep") {
-        for e in list(sweep, "firms") {
-            let stops: Vec<String> = list(e, "chokepoint_for")
+impl<'r> Parts<'r> {
+    fn of(r: &'r Report) -> Self {
+        Parts {
+            dataset: &r.dataset,
+            single_source: r
+                .pairs
                 .iter()
-                .filter_map(|x| x.as_str().map(str::to_string))
-                .collect();
-            if !stops.is_empty() {
-                p.chokepoints
-                    .insert(text(e, "key").unwrap_or_default(), stops);
-            }
+                .filter(|p| p.exposure == schema::Exposure::SingleSource)
+                .map(|p| ((p.buyer.as_str(), p.component.as_str()), p.annual_value))
+                .collect(),
+            components: r
+                .components
+                .iter()
+                .map(|c| {
+                    (
+                        c.component.as_str(),
+                        [c.hhi_supplier, c.hhi_country, c.hhi_group],
+                    )
+                })
+                .collect(),
+            chokepoints: r
+                .sweep
+                .firms
+                .iter()
+                .filter(|e| !e.chokepoint_for.is_empty())
+                .map(|e| (e.key.as_str(), e.chokepoint_for.as_slice()))
+                .collect(),
+            scenarios: r
+                .scenarios
+                .iter()
+                .map(|s| (s.name.as_str(), s.total_value_at_risk))
+                .collect(),
         }
     }
-    for s in list(v, "scenarios") {
-        p.scenarios.insert(
-            text(s, "name").unwrap_or_default(),
-            num(s, "total_value_at_risk").unwrap_or(0.0),
-        );
-    }
-    Ok(p)
 }
 
 fn money(v: f64) -> String {
     crate::text::money(v)
 }
 
-/// Renders the differences between two JSON reports as markdown. `Err` names which input is
-/// not a report.
-pub fn render(old: &Value, new: &Value) -> Result<String, String> {
-    let a = parts(old).map_err(|e| format!("OLD {e}"))?;
-    let b = parts(new).map_err(|e| format!("NEW {e}"))?;
-    let mut out = String::new();
+/// The entries of `b` whose key `a` lacks.
+fn only_in<'m, K: Ord, V>(b: &'m BTreeMap<K, V>, a: &BTreeMap<K, V>) -> Vec<(&'m K, &'m V)> {
+    b.iter().filter(|(k, _)| !a.contains_key(*k)).collect()
+}
+
+/// Renders the differences between two reports as markdown.
+pub fn render(old: &Report, new: &Report) -> String {
+    let (a, b) = (Parts::of(old), Parts::of(new));
     let name = if a.dataset == b.dataset {
-        cell(&b.dataset)
+        cell(b.dataset)
     } else {
-        format!("{} → {}", cell(&a.dataset), cell(&b.dataset))
+        format!("{} → {}", cell(a.dataset), cell(b.dataset))
     };
-    out.push_str(&format!("## scrisk: supply-risk changes in {name}\n\n"));
+    let mut out = format!("## scrisk: supply-risk changes in {name}\n\n");
+    let sections = [
+        single_source(&a, &b),
+        concentration(&a, &b),
+        chokepoints(&a, &b),
+        scenarios(&a, &b),
+    ];
     let mut any = false;
-
-    // Single-source pairs.
-    let added: Vec<_> = b
-        .single_source
-        .iter()
-        .filter(|(k, _)| !a.single_source.contains_key(*k))
-        .collect();
-    let removed: Vec<_> = a
-        .single_source
-        .iter()
-        .filter(|(k, _)| !b.single_source.contains_key(*k))
-        .collect();
-    if !added.is_empty() || !removed.is_empty() {
+    for s in sections.into_iter().flatten() {
         any = true;
-        out.push_str("### Single-source pairs\n\n| change | buyer | component | annual value |\n|---|---|---|---:|\n");
-        for (sign, rows) in [("new", &added), ("removed", &removed)] {
-            for ((buyer, component), value) in rows.iter() {
-                out.push_str(&format!(
-                    "| {sign} | {} | {} | {} |\n",
-                    cell(buyer),
-                    cell(component),
-                    value.map_or("—".into(), money)
-                ));
-            }
-        }
-        out.push('\n');
+        out.push_str(&s);
     }
+    if !any {
+        out.push_str("No change in single-source pairs, concentration (beyond 100 HHI points), chokepoints or scenario value at risk.\n");
+    }
+    out
+}
 
-    // Component HHI changes.
-    let mut changes: Vec<(String, &str, f64, f64)> = Vec::new();
-    let names: BTreeSet<&String> = a.components.keys().chain(b.components.keys()).collect();
+fn single_source(a: &Parts, b: &Parts) -> Option<String> {
+    let added = only_in(&b.single_source, &a.single_source);
+    let removed = only_in(&a.single_source, &b.single_source);
+    if added.is_empty() && removed.is_empty() {
+        return None;
+    }
+    let mut out = String::from("### Single-source pairs\n\n| change | buyer | component | annual value |\n|---|---|---|---:|\n");
+    for (sign, rows) in [("new", &added), ("removed", &removed)] {
+        for ((buyer, component), value) in rows.iter() {
+            out.push_str(&format!(
+                "| {sign} | {} | {} | {} |\n",
+                cell(buyer),
+                cell(component),
+                value.map_or("—".into(), money)
+            ));
+        }
+    }
+    out.push('\n');
+    Some(out)
+}
+
+fn concentration(a: &Parts, b: &Parts) -> Option<String> {
+    let mut changes: Vec<(&str, &str, f64, f64)> = Vec::new();
+    let names: BTreeSet<&str> = a
+        .components
+        .keys()
+        .chain(b.components.keys())
+        .copied()
+        .collect();
     for k in names {
         let before = a.components.get(k).copied();
         let after = b.components.get(k).copied();
@@ -143,59 +136,60 @@ pub fn render(old: &Value, new: &Value) -> Result<String, String> {
             let x = before.map_or(0.0, |h| h[i]);
             let y = after.map_or(0.0, |h| h[i]);
             if (y - x).abs() > HHI_CHANGE {
-                changes.push((k.clone(), dim, x, y));
+                changes.push((k, dim, x, y));
             }
         }
     }
-    if !changes.is_empty() {
-        any = true;
+    if changes.is_empty() {
+        return None;
+    }
+    let mut out = format!(
+        "### Concentration changes above {} HHI points\n\n| component | HHI by | old | new | change |\n|---|---|---:|---:|---:|\n",
+        hhi(HHI_CHANGE)
+    );
+    for (k, dim, x, y) in changes {
+        let delta = y - x;
         out.push_str(&format!(
-            "### Concentration changes above {} HHI points\n\n| component | HHI by | old | new | change |\n|---|---|---:|---:|---:|\n",
-            hhi(HHI_CHANGE)
+            "| {} | {dim} | {} | {} | {}{} |\n",
+            cell(k),
+            hhi(x),
+            hhi(y),
+            if delta > 0.0 { "+" } else { "−" },
+            hhi(delta.abs())
         ));
-        for (k, dim, x, y) in changes {
-            let delta = y - x;
+    }
+    out.push('\n');
+    Some(out)
+}
+
+fn chokepoints(a: &Parts, b: &Parts) -> Option<String> {
+    let new_choke = only_in(&b.chokepoints, &a.chokepoints);
+    let gone_choke = only_in(&a.chokepoints, &b.chokepoints);
+    if new_choke.is_empty() && gone_choke.is_empty() {
+        return None;
+    }
+    let mut out = String::from("### Chokepoints (firms whose loss alone stops an end firm)\n\n| change | firm | stops |\n|---|---|---|\n");
+    for (sign, rows) in [("new", &new_choke), ("removed", &gone_choke)] {
+        for (firm, stops) in rows.iter() {
+            let stops: Vec<String> = stops.iter().map(|s| cell(s)).collect();
             out.push_str(&format!(
-                "| {} | {dim} | {} | {} | {}{} |\n",
-                cell(&k),
-                hhi(x),
-                hhi(y),
-                if delta > 0.0 { "+" } else { "−" },
-                hhi(delta.abs())
+                "| {sign} | {} | {} |\n",
+                cell(firm),
+                stops.join(", ")
             ));
         }
-        out.push('\n');
     }
+    out.push('\n');
+    Some(out)
+}
 
-    // Chokepoints.
-    let new_choke: Vec<_> = b
-        .chokepoints
-        .iter()
-        .filter(|(k, _)| !a.chokepoints.contains_key(*k))
+fn scenarios(a: &Parts, b: &Parts) -> Option<String> {
+    let names: BTreeSet<&str> = a
+        .scenarios
+        .keys()
+        .chain(b.scenarios.keys())
+        .copied()
         .collect();
-    let gone_choke: Vec<_> = a
-        .chokepoints
-        .iter()
-        .filter(|(k, _)| !b.chokepoints.contains_key(*k))
-        .collect();
-    if !new_choke.is_empty() || !gone_choke.is_empty() {
-        any = true;
-        out.push_str("### Chokepoints (firms whose loss alone stops an end firm)\n\n| change | firm | stops |\n|---|---|---|\n");
-        for (sign, rows) in [("new", &new_choke), ("removed", &gone_choke)] {
-            for (firm, stops) in rows.iter() {
-                let stops: Vec<String> = stops.iter().map(|s| cell(s)).collect();
-                out.push_str(&format!(
-                    "| {sign} | {} | {} |\n",
-                    cell(firm),
-                    stops.join(", ")
-                ));
-            }
-        }
-        out.push('\n');
-    }
-
-    // Scenarios.
-    let names: BTreeSet<&String> = a.scenarios.keys().chain(b.scenarios.keys()).collect();
     let mut rows = Vec::new();
     for s in names {
         let (x, y) = (a.scenarios.get(s), b.scenarios.get(s));
@@ -212,44 +206,94 @@ pub fn render(old: &Value, new: &Value) -> Result<String, String> {
             ));
         }
     }
-    if !rows.is_empty() {
-        any = true;
-        out.push_str("### Scenario value at risk\n\n| scenario | old | new | change |\n|---|---:|---:|---:|\n");
-        for r in rows {
-            out.push_str(&r);
-        }
-        out.push('\n');
+    if rows.is_empty() {
+        return None;
     }
-    if !any {
-        out.push_str("No change in single-source pairs, concentration (beyond 100 HHI points), chokepoints or scenario value at risk.\n");
+    let mut out = String::from(
+        "### Scenario value at risk\n\n| scenario | old | new | change |\n|---|---:|---:|---:|\n",
+    );
+    for r in rows {
+        out.push_str(&r);
     }
-    Ok(out)
+    out.push('\n');
+    Some(out)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::report::schema::{
+        Component, Entry, Exposure, Level, Pair, Scenario, Summary, Sweep,
+    };
 
-    fn report(pairs: &str, hhi: f64, choke: &str, var: f64) -> Value {
-        serde_json::from_str(&format!(
-            r#"{{"dataset":"d","pairs":[{pairs}],
-               "components":[{{"component":"cell","hhi_supplier":{hhi},"hhi_country":10000,"hhi_group":5000}}],
-               "sweep":{{"firms":[{{"key":"catl","chokepoint_for":[{choke}]}}]}},
-               "scenarios":[{{"name":"Taiwan","total_value_at_risk":{var}}}]}}"#
-        ))
-        .expect("valid JSON")
+    /// A report with at most one single-source pair, one component, one firm-sweep entry and
+    /// one scenario.
+    fn report(single: Option<(&str, &str, f64)>, hhi: f64, choke: &[&str], var: f64) -> Report {
+        Report {
+            dataset: "d".into(),
+            summary: Summary {
+                firms: 1,
+                components: 1,
+                sourcing_rows: 1,
+                end_firms: 1,
+                countries: 1,
+            },
+            pairs: single
+                .into_iter()
+                .map(|(buyer, component, v)| Pair {
+                    buyer: buyer.into(),
+                    component: component.into(),
+                    suppliers: 1,
+                    hhi_supplier: 10_000.0,
+                    hhi_country: 10_000.0,
+                    hhi_group: 10_000.0,
+                    level: Level::High,
+                    exposure: Exposure::SingleSource,
+                    annual_value: Some(v),
+                })
+                .collect(),
+            components: vec![Component {
+                component: "cell".into(),
+                hhi_supplier: hhi,
+                hhi_country: 10_000.0,
+                hhi_group: 5_000.0,
+                level: Level::High,
+                top_supplier: "catl".into(),
+                top_supplier_share: 1.0,
+                top_country: "CN".into(),
+                top_country_share: 1.0,
+            }],
+            in_house: vec![],
+            end_firms: vec![],
+            scenarios: vec![Scenario {
+                name: "Taiwan".into(),
+                cuts: vec![],
+                total_value_at_risk: var,
+                end_firms: vec![],
+            }],
+            sweep: Sweep {
+                firms: vec![Entry {
+                    key: "catl".into(),
+                    value_at_risk: 0.0,
+                    max_loss: 0.0,
+                    chokepoint_for: choke.iter().map(|s| s.to_string()).collect(),
+                    time_weighted_loss: Some(0.0),
+                    risk_exposure_index: Some(0.0),
+                }],
+                countries: vec![],
+                regions: vec![],
+                groups: vec![],
+            },
+            hidden_concentration: vec![],
+            notes: vec![],
+        }
     }
 
     #[test]
     fn reports_each_kind_of_change() {
-        let old = report("", 5000.0, "", 100.0);
-        let new = report(
-            r#"{"buyer":"leap","component":"cell","exposure":"single-source","annual_value":5e8}"#,
-            5150.0,
-            r#""leap""#,
-            150.0,
-        );
-        let md = render(&old, &new).expect("reports");
+        let old = report(None, 5000.0, &[], 100.0);
+        let new = report(Some(("leap", "cell", 5e8)), 5150.0, &["leap"], 150.0);
+        let md = render(&old, &new);
         assert!(md.contains("| new | leap | cell | 500.0 m |"), "{md}");
         assert!(
             md.contains("| cell | supplier | 5,000 | 5,150 | +150 |"),
@@ -257,20 +301,19 @@ mod tests {
         );
         assert!(md.contains("| new | catl | leap |"), "{md}");
         assert!(md.contains("| Taiwan | 100.00 | 150.00 | +50.0% |"), "{md}");
+        let back = render(&new, &old);
+        assert!(
+            back.contains("| removed | leap | cell | 500.0 m |"),
+            "{back}"
+        );
+        assert!(back.contains("| removed | catl | leap |"), "{back}");
     }
 
     #[test]
     fn small_hhi_changes_and_identical_reports_say_nothing_changed() {
-        let old = report("", 5000.0, "", 100.0);
-        let new = report("", 5099.0, "", 100.0);
-        let md = render(&old, &new).expect("reports");
-        assert!(md.contains("No change"), "{md}");
-    }
-
-    #[test]
-    fn a_file_that_is_not_a_report_is_an_error() {
-        let err = render(&serde_json::json!({"a": 1}), &report("", 1.0, "", 1.0))
-            .expect_err("not a report");
-        assert!(err.starts_with("OLD is not a scrisk JSON report"));
+        let old = report(None, 5000.0, &[], 100.0);
+        let new = report(None, 5099.0, &[], 100.0);
+        assert!(render(&old, &new).contains("No change"));
+        assert!(render(&old, &old).contains("No change"));
     }
 }

@@ -1,0 +1,97 @@
+//! Scenarios: the report's "Scenarios" section and `scrisk whatif`'s answer, which share the
+//! per-scenario section (cuts, time to recover, the table of end firms).
+
+use super::{Ctx, Fmt, LONG_TABLE};
+use crate::model::Dataset;
+use crate::report::table::{Align::Left as L, Align::Right as R, MdTable};
+use crate::text::{days, md, pct};
+use crate::whatif::scenario::{EndFirmImpact, ScenarioResult};
+
+/// The "Scenarios" section of the report.
+pub(super) fn scenarios(c: &Ctx, out: &mut String) {
+    let w = &c.a.whatif;
+    w!(out, "## Scenarios\n");
+    if w.scenarios.is_empty() {
+        w!(
+            out,
+            "No scenarios: add `scenarios.toml` to the dataset or pass `--cut`.\n"
+        );
+        return;
+    }
+    w!(out, "Availability is the share of normal output an end firm can still make (MODEL §5); time to survive (TTS) is the best-buffered inventory path from a cut firm, exposure days = max(0, TTR − TTS) (§6).\n");
+    for s in &w.scenarios {
+        scenario_section(&c.f, s, out);
+    }
+}
+
+/// One scenario: its description, cuts, time to recover and the table of end firms.
+fn scenario_section(f: &Fmt, s: &ScenarioResult, out: &mut String) {
+    w!(out, "### {}\n", md(&s.name));
+    if let Some(d) = &s.description {
+        w!(out, "{}\n", md(d));
+    }
+    let cuts: Vec<String> = s
+        .cuts
+        .iter()
+        .map(|c| format!("`{}`", c.replace('`', "'")))
+        .collect();
+    w!(
+        out,
+        "Cuts: {}; time to recover {} days; total value at risk {}.\n",
+        cuts.join(", "),
+        days(s.ttr_days),
+        f.value(s.total_value_at_risk)
+    );
+    // In end-firm order; a long list shows the largest values at risk.
+    let mut rows: Vec<&EndFirmImpact> = s.end_firms.iter().collect();
+    if rows.len() > LONG_TABLE {
+        rows.sort_by(|a, b| {
+            b.value_at_risk
+                .total_cmp(&a.value_at_risk)
+                .then_with(|| a.firm.cmp(&b.firm))
+        });
+    }
+    let table = MdTable::new([
+        ("end firm", L),
+        ("availability", R),
+        ("loss", R),
+        ("value at risk", R),
+        ("TTS (days)", R),
+        ("exposure days", R),
+        ("time-weighted loss", R),
+    ])
+    .cap(LONG_TABLE)
+    .footer_noun(" end firms");
+    table.write(
+        out,
+        rows.iter().map(|e| {
+            [
+                f.firm(e.firm),
+                pct(e.availability),
+                pct(e.loss),
+                f.value(e.value_at_risk),
+                e.tts_days.map_or("—".into(), days),
+                days(e.exposure_days),
+                f.value(e.time_weighted_loss),
+            ]
+        }),
+    );
+    w!(out, "");
+}
+
+/// The answer of `scrisk whatif`: one scenario as markdown. `end_values` are the output
+/// values of the dataset's end firms.
+pub fn render_whatif(ds: &Dataset, end_values: &[f64], s: &ScenarioResult) -> String {
+    let f = Fmt::new(ds);
+    let mut out = String::new();
+    let title = ds.meta.title.as_deref().unwrap_or(&ds.name);
+    w!(&mut out, "## What if: {}\n", md(title));
+    w!(
+        &mut out,
+        "{} end firms, total output {}.\n",
+        end_values.len(),
+        f.value(end_values.iter().sum())
+    );
+    scenario_section(&f, s, &mut out);
+    out
+}
