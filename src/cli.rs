@@ -232,20 +232,10 @@ fn parse_days(text: &str) -> Result<f64, String> {
     }
 }
 
-/// A calendar date written strictly as YYYY-MM-DD (the form waivers use).
+/// A calendar date written strictly as YYYY-MM-DD (the form waivers use; one parser for both,
+/// [`crate::text::parse_date`]).
 pub(crate) fn parse_date(text: &str) -> Result<jiff::civil::Date, String> {
-    let b = text.as_bytes();
-    let shaped = b.len() == 10
-        && b[4] == b'-'
-        && b[7] == b'-'
-        && b.iter()
-            .enumerate()
-            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
-    let bad = || format!("{text:?} is not a date YYYY-MM-DD");
-    if !shaped {
-        return Err(bad());
-    }
-    text.parse::<jiff::civil::Date>().map_err(|_| bad())
+    crate::text::parse_date(text)
 }
 
 #[cfg(test)]
