@@ -29,6 +29,7 @@ pub enum Level {
 }
 
 impl Level {
+    /// The level as written in the policy file and printed before a finding (`deny`).
     pub fn as_str(self) -> &'static str {
         match self {
             Level::Allow => "allow",
@@ -48,6 +49,7 @@ pub enum Dimension {
 }
 
 impl Dimension {
+    /// The dimension as written in the policy file and in a concentration message (`country`).
     pub fn as_str(self) -> &'static str {
         match self {
             Dimension::Supplier => "supplier",

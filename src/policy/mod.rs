@@ -69,14 +69,20 @@ impl Code {
     /// What a finding of this code means, in one sentence.
     pub fn description(self) -> &'static str {
         match self {
-            Code::Concentration => "a component's market (by supplier, country or group) has an HHI above the limit",
-            Code::ThirdCountry => "one third country supplies more than the allowed share of a component, at all tiers",
-            Code::SingleSource => "a buyer sources a component from a single supplier other than itself",
-            Code::Chokepoint => "losing this firm alone stops an end firm completely",
-            Code::TimeToSurvive => "an end firm runs out of stock before a lost firm can recover",
-            Code::ScenarioLoss => "a scenario puts more value at risk than the limit",
-            Code::WaiverExpired => "a waiver matched a finding but has expired, so the finding counts again",
-            Code::WaiverUnused => "a waiver matched no finding in any dataset checked",
+            Code::Concentration => {
+                "a component whose dataset-wide HHI (by supplier, country or group) is above the limit"
+            }
+            Code::ThirdCountry => {
+                "a country outside the own countries supplying more than the limit share of a component, at all tiers"
+            }
+            Code::SingleSource => "a (buyer, component) with one supplier other than itself",
+            Code::Chokepoint => "a firm whose loss alone stops an end firm completely",
+            Code::TimeToSurvive => {
+                "a firm with a recovery time whose loss reaches an end firm before it recovers"
+            }
+            Code::ScenarioLoss => "a scenario whose total value at risk is above the limit",
+            Code::WaiverExpired => "a waiver past its until date: its finding counts again",
+            Code::WaiverUnused => "a waiver that matches no finding in any dataset checked",
         }
     }
 }
@@ -209,6 +215,17 @@ mod tests {
         assert_eq!(Code::ThirdCountry.as_str(), "third-country");
         assert_eq!("ThirdCountry".parse::<Code>(), Err(UnknownCode));
         assert_eq!("chokepoint ".parse::<Code>(), Err(UnknownCode));
+    }
+
+    #[test]
+    fn every_code_is_documented_in_the_ci_guide() {
+        let guide = include_str!("../../docs/ci.md");
+        for code in Code::ALL {
+            assert!(
+                guide.contains(&format!("| `{code}` |")),
+                "{code} missing from docs/ci.md"
+            );
+        }
     }
 
     fn finding(level: Level, waived: bool) -> Finding {
