@@ -238,20 +238,12 @@ fn parse_days(text: &str) -> Result<f64, String> {
     }
 }
 
-/// A calendar date written strictly as YYYY-MM-DD (the form waivers use).
+/// A calendar date written strictly as YYYY-MM-DD (the form waivers use; one parser for both,
+/// [`crate::text::parse_date`]).
 pub(crate) fn parse_date(text: &str) -> Result<jiff::civil::Date, String> {
-    let b = text.as_bytes();
-    let shaped = b.len() == 10
-        && b[4] == b'-'
-        && b[7] == b'-'
-        && b.iter()
-            .enumerate()
-            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
-    let bad = || "expected a calendar date written YYYY-MM-DD".to_string();
-    if !shaped {
-        return Err(bad());
-    }
-    text.parse::<jiff::civil::Date>().map_err(|_| bad())
+    // The flag's own message: clap already quotes the value and names the flag.
+    crate::text::parse_date(text)
+        .map_err(|_| "expected a calendar date written YYYY-MM-DD".to_string())
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! Text helpers shared by the report, the policy gate and the commands: escaping of untrusted names so that tables stay valid
 //! and nothing renders as a link, HTML or code, Mermaid label encoding, and fixed number formats
-//! (the same bytes on every run, no `-0`).
+//! (the same bytes on every run, no `-0`), and the one strict `YYYY-MM-DD` date parser used by
+//! the `--today` flag and the policy file's waivers.
 
 /// Longest text shown in a table cell; longer names are cut with an ellipsis (the JSON report
 /// keeps them whole).
@@ -109,6 +110,17 @@ pub fn hhi(v: f64) -> String {
     group_thousands(&format!("{:.0}", clean(v)))
 }
 
+/// A number rounded to a whole, without thousands separators (`6600`).
+pub fn whole(v: f64) -> String {
+    format!("{:.0}", clean(v))
+}
+
+/// A number as written: the shortest form that reads back the same (`2000000`, `22.5`), no
+/// `-0`.
+pub fn plain(v: f64) -> String {
+    format!("{}", clean(v))
+}
+
 /// A fraction as a percentage with one decimal (`0.383` → `38.3%`).
 pub fn pct(v: f64) -> String {
     format!("{:.1}%", clean(v * 100.0))
@@ -142,6 +154,23 @@ pub fn money(v: f64) -> String {
 /// A count with its noun: `1 firm`, `3 firms`.
 pub fn plural(count: usize, one: &str, many: &str) -> String {
     format!("{count} {}", if count == 1 { one } else { many })
+}
+
+/// Parses a date written exactly as `YYYY-MM-DD` (four, two and two digits; no spaces, no
+/// shorter forms such as `26-1-1`); the error says what was expected.
+pub fn parse_date(text: &str) -> Result<jiff::civil::Date, String> {
+    let b = text.as_bytes();
+    let shaped = b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+    let bad = || format!("{text:?} is not a date YYYY-MM-DD");
+    if !shaped {
+        return Err(bad());
+    }
+    text.parse::<jiff::civil::Date>().map_err(|_| bad())
 }
 
 #[cfg(test)]
@@ -180,5 +209,25 @@ mod tests {
         assert_eq!(money(12_500.0), "12.5 k");
         assert_eq!(money(-0.0), "0.00");
         assert_eq!(group_thousands("-1234.5"), "-1,234.5");
+        assert_eq!(whole(6600.4), "6600");
+        assert_eq!(whole(-0.0), "0");
+        assert_eq!(plain(2_000_000.0), "2000000");
+        assert_eq!(plain(22.5), "22.5");
+        assert_eq!(plain(-0.0), "0");
+    }
+
+    #[test]
+    fn dates_are_exactly_four_two_two_digits() {
+        assert_eq!(parse_date("2024-02-29"), Ok(jiff::civil::date(2024, 2, 29)));
+        for bad in [
+            "2023-02-29",
+            "2026-13-01",
+            "26-1-1",
+            "2026-1-1",
+            " 2026-01-01",
+            "tomorrow",
+        ] {
+            assert!(parse_date(bad).is_err(), "{bad}");
+        }
     }
 }

@@ -2,8 +2,13 @@
 //! validated into a [`Policy`] with every problem collected (file and line) before any check
 //! runs. `scrisk init` writes [`TEMPLATE`], which doubles as the reference.
 
+use std::ops::Range;
+
+use jiff::civil::Date;
 use serde::Deserialize;
 use toml::Spanned;
+
+use super::Code;
 
 use crate::problem::toml_problem;
 use crate::problem::{quote, Problem};
@@ -24,6 +29,7 @@ pub enum Level {
 }
 
 impl Level {
+    /// The level as written in the policy file and printed before a finding (`deny`).
     pub fn as_str(self) -> &'static str {
         match self {
             Level::Allow => "allow",
@@ -43,6 +49,7 @@ pub enum Dimension {
 }
 
 impl Dimension {
+    /// The dimension as written in the policy file and in a concentration message (`country`).
     pub fn as_str(self) -> &'static str {
         match self {
             Dimension::Supplier => "supplier",
@@ -121,12 +128,11 @@ struct RawWaiver {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Waiver {
     /// Only findings of this code, or any code.
-    pub code: Option<String>,
+    pub code: Option<Code>,
     pub subject: String,
     pub reason: String,
-    /// Last day the waiver applies (inclusive), as (year, month, day).
-    pub until: (i32, u32, u32),
-    pub until_text: String,
+    /// Last day the waiver applies (inclusive).
+    pub until: Date,
     /// Line in the policy file.
     pub line: usize,
 }
@@ -179,192 +185,159 @@ impl Default for Policy {
     }
 }
 
-/// Parses a date written as `YYYY-MM-DD`.
-pub fn parse_date(s: &str) -> Option<(i32, u32, u32)> {
-    let mut parts = s.trim().split('-');
-    let y: i32 = parts.next()?.parse().ok()?;
-    let m: u32 = parts.next()?.parse().ok()?;
-    let d: u32 = parts.next()?.parse().ok()?;
-    if parts.next().is_some() || !(1..=12).contains(&m) || d == 0 {
-        return None;
+/// The policy file being validated: where problems are located, and the problems so far.
+struct Checker<'t> {
+    file: &'t str,
+    text: &'t str,
+    problems: Vec<Problem>,
+}
+
+impl Checker<'_> {
+    /// A problem at `span` (its line).
+    fn at(&mut self, span: Range<usize>, message: String) -> &mut Problem {
+        self.problems
+            .push(toml_problem(self.file, self.text, Some(span), message));
+        self.problems.last_mut().expect("just pushed")
     }
-    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    let days = match m {
-        2 if leap => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    };
-    (d <= days).then_some((y, m, d))
+
+    /// The number `v`, with a problem `what x rule` unless `ok(x)`.
+    fn number(&mut self, v: &Spanned<f64>, what: &str, ok: fn(f64) -> bool, rule: &str) -> f64 {
+        let x = *v.get_ref();
+        if !ok(x) {
+            self.at(v.span(), format!("{what} {x} {rule}"));
+        }
+        x
+    }
+
+    fn fraction(&mut self, v: &Spanned<f64>, what: &str) -> f64 {
+        let ok = |x: f64| (0.0..=1.0).contains(&x);
+        self.number(v, what, ok, "must be a fraction in [0, 1]")
+    }
+
+    fn non_negative(&mut self, v: &Spanned<f64>, what: &str) -> f64 {
+        self.number(v, what, |x| x >= 0.0 && x.is_finite(), "must be >= 0")
+    }
 }
 
 /// Parses and validates a policy; every problem is collected with its line.
 pub fn parse(text: &str, file: &str) -> Result<Policy, Vec<Problem>> {
-    let raw: RawPolicy = match toml::from_str(text) {
-        Ok(r) => r,
-        Err(e) => {
-            return Err(vec![toml_problem(
-                file,
-                text,
-                e.span(),
-                format!("not valid: {}", e.message().trim()),
-            )
-            .with_hint("`scrisk init` writes a commented template with every key")]);
-        }
+    let raw: RawPolicy = toml::from_str(text).map_err(|e| {
+        let message = format!("not valid: {}", e.message().trim());
+        vec![toml_problem(file, text, e.span(), message)
+            .with_hint("`scrisk init` writes a commented template with every key")]
+    })?;
+    let mut c = Checker {
+        file,
+        text,
+        problems: Vec::new(),
     };
-    let mut problems = Vec::new();
     let mut p = Policy::default();
-    let number = |problems: &mut Vec<Problem>,
-                  v: &Spanned<f64>,
-                  what: &str,
-                  ok: &dyn Fn(f64) -> bool,
-                  rule: &str|
-     -> f64 {
-        let x = *v.get_ref();
-        if !ok(x) {
-            problems.push(toml_problem(
-                file,
-                text,
-                Some(v.span()),
-                format!("{what} {x} {rule}"),
-            ));
-        }
-        x
-    };
-    if let Some(c) = raw.concentration {
-        p.concentration = c.level.unwrap_or(p.concentration);
-        if let Some(by) = c.by {
-            p.concentration_by = by;
-        }
-        if let Some(v) = &c.max_hhi {
-            p.max_hhi = number(
-                &mut problems,
-                v,
-                "max_hhi",
-                &|x| (0.0..=10_000.0).contains(&x),
-                "must be between 0 and 10,000",
-            );
+    if let Some(r) = raw.concentration {
+        concentration(&mut c, &mut p, r);
+    }
+    if let Some(r) = raw.third_country {
+        third_country(&mut c, &mut p, r);
+    }
+    if let Some(r) = raw.single_source {
+        p.single_source = r.level.unwrap_or(p.single_source);
+        if let Some(v) = &r.min_value {
+            p.single_source_min_value = c.non_negative(v, "min_value");
         }
     }
-    if let Some(c) = raw.third_country {
-        p.third_country = c.level.unwrap_or(p.third_country);
-        if let Some(v) = &c.max_share {
-            p.max_third_country_share = number(
-                &mut problems,
-                v,
-                "max_share",
-                &|x| (0.0..=1.0).contains(&x),
-                "must be a fraction in [0, 1]",
-            );
-        }
-        if let Some(list) = c.own_countries {
-            p.own_countries = Vec::new();
-            for cc in list {
-                let code = cc.get_ref().trim().to_ascii_uppercase();
-                if crate::model::country::is_valid(&code) {
-                    p.own_countries.push(code);
-                } else {
-                    problems.push(toml_problem(
-                        file,
-                        text,
-                        Some(cc.span()),
-                        format!("{} is not an ISO 3166-1 alpha-2 code", quote(cc.get_ref())),
-                    ));
-                }
-            }
-            p.own_countries.sort();
-            p.own_countries.dedup();
-        }
+    if let Some(r) = raw.chokepoint {
+        p.chokepoint = r.level.unwrap_or(p.chokepoint);
     }
-    if let Some(c) = raw.single_source {
-        p.single_source = c.level.unwrap_or(p.single_source);
-        if let Some(v) = &c.min_value {
-            p.single_source_min_value = number(
-                &mut problems,
-                v,
-                "min_value",
-                &|x| x >= 0.0 && x.is_finite(),
-                "must be >= 0",
-            );
-        }
+    if let Some(r) = raw.time_to_survive {
+        p.time_to_survive = r.level.unwrap_or(p.time_to_survive);
     }
-    if let Some(c) = raw.chokepoint {
-        p.chokepoint = c.level.unwrap_or(p.chokepoint);
+    if let Some(r) = raw.scenario_loss {
+        p.scenario_loss = r.level.unwrap_or(p.scenario_loss);
+        p.max_value_at_risk = r
+            .max_value_at_risk
+            .as_ref()
+            .map(|v| c.non_negative(v, "max_value_at_risk"));
+        p.max_share_of_output = r
+            .max_share_of_output
+            .as_ref()
+            .map(|v| c.fraction(v, "max_share_of_output"));
     }
-    if let Some(c) = raw.time_to_survive {
-        p.time_to_survive = c.level.unwrap_or(p.time_to_survive);
-    }
-    if let Some(c) = raw.scenario_loss {
-        p.scenario_loss = c.level.unwrap_or(p.scenario_loss);
-        p.max_value_at_risk = c.max_value_at_risk.as_ref().map(|v| {
-            number(
-                &mut problems,
-                v,
-                "max_value_at_risk",
-                &|x| x >= 0.0 && x.is_finite(),
-                "must be >= 0",
-            )
-        });
-        p.max_share_of_output = c.max_share_of_output.as_ref().map(|v| {
-            number(
-                &mut problems,
-                v,
-                "max_share_of_output",
-                &|x| (0.0..=1.0).contains(&x),
-                "must be a fraction in [0, 1]",
-            )
-        });
-    }
-    for w in raw.waiver {
-        let line_span = w.span();
-        let w = w.into_inner();
-        let Some(until) = parse_date(w.until.get_ref()) else {
-            problems.push(toml_problem(
-                file,
-                text,
-                Some(w.until.span()),
-                format!(
-                    "until {} is not a date YYYY-MM-DD",
-                    quote(w.until.get_ref())
-                ),
-            ));
-            continue;
-        };
-        if w.reason.trim().is_empty() {
-            problems.push(toml_problem(
-                file,
-                text,
-                Some(line_span.clone()),
-                "a waiver needs a reason".into(),
-            ));
-        }
-        if let Some(code) = &w.code {
-            if !super::CODES.contains(&code.as_str()) {
-                problems.push(
-                    toml_problem(
-                        file,
-                        text,
-                        Some(line_span.clone()),
-                        format!("unknown finding code {}", quote(code)),
-                    )
-                    .with_hint(format!("codes: {}", super::CODES.join(", "))),
-                );
-            }
-        }
-        p.waivers.push(Waiver {
-            code: w.code,
-            subject: w.subject.trim().to_string(),
-            reason: w.reason.trim().to_string(),
-            until,
-            until_text: w.until.get_ref().trim().to_string(),
-            line: crate::problem::line_of(text, line_span.start),
-        });
-    }
-    if problems.is_empty() {
+    p.waivers = raw
+        .waiver
+        .into_iter()
+        .filter_map(|w| waiver(&mut c, w))
+        .collect();
+    if c.problems.is_empty() {
         Ok(p)
     } else {
-        Err(problems)
+        Err(c.problems)
     }
+}
+
+fn concentration(c: &mut Checker, p: &mut Policy, r: RawConcentration) {
+    p.concentration = r.level.unwrap_or(p.concentration);
+    if let Some(by) = r.by {
+        p.concentration_by = by;
+    }
+    if let Some(v) = &r.max_hhi {
+        let ok = |x: f64| (0.0..=10_000.0).contains(&x);
+        p.max_hhi = c.number(v, "max_hhi", ok, "must be between 0 and 10,000");
+    }
+}
+
+fn third_country(c: &mut Checker, p: &mut Policy, r: RawThirdCountry) {
+    p.third_country = r.level.unwrap_or(p.third_country);
+    if let Some(v) = &r.max_share {
+        p.max_third_country_share = c.fraction(v, "max_share");
+    }
+    if let Some(list) = r.own_countries {
+        p.own_countries = Vec::new();
+        for cc in list {
+            let code = cc.get_ref().trim().to_ascii_uppercase();
+            if crate::model::country::is_valid(&code) {
+                p.own_countries.push(code);
+            } else {
+                let message = format!("{} is not an ISO 3166-1 alpha-2 code", quote(cc.get_ref()));
+                c.at(cc.span(), message);
+            }
+        }
+        p.own_countries.sort();
+        p.own_countries.dedup();
+    }
+}
+
+/// A validated waiver, or `None` with its problems recorded. A bad date is the only problem
+/// reported for a waiver that has one.
+fn waiver(c: &mut Checker, w: Spanned<RawWaiver>) -> Option<Waiver> {
+    let span = w.span();
+    let w = w.into_inner();
+    let Ok(until) = crate::text::parse_date(w.until.get_ref()) else {
+        let message = format!(
+            "until {} is not a date YYYY-MM-DD",
+            quote(w.until.get_ref())
+        );
+        c.at(w.until.span(), message);
+        return None;
+    };
+    if w.reason.trim().is_empty() {
+        c.at(span.clone(), "a waiver needs a reason".into());
+    }
+    let code = match w.code.as_deref().map(|text| (text, text.parse::<Code>())) {
+        None => None,
+        Some((_, Ok(code))) => Some(code),
+        Some((text, Err(_))) => {
+            let names: Vec<&str> = Code::ALL.iter().map(|c| c.as_str()).collect();
+            c.at(span, format!("unknown finding code {}", quote(text)))
+                .hint = Some(format!("codes: {}", names.join(", ")));
+            return None;
+        }
+    };
+    Some(Waiver {
+        code,
+        subject: w.subject.trim().to_string(),
+        reason: w.reason.trim().to_string(),
+        until,
+        line: crate::problem::line_of(c.text, span.start),
+    })
 }
 
 #[cfg(test)]
@@ -384,7 +357,8 @@ mod tests {
             .replace("# until =", "until =");
         let p = parse(&uncommented, "scrisk.toml").expect("template with the waiver parses");
         assert_eq!(p.waivers.len(), 1);
-        assert_eq!(p.waivers[0].until, (2026, 12, 31));
+        assert_eq!(p.waivers[0].until, jiff::civil::date(2026, 12, 31));
+        assert_eq!(p.waivers[0].code, Some(Code::SingleSource));
     }
 
     #[test]
@@ -403,10 +377,47 @@ mod tests {
 
     #[test]
     fn dates_are_checked() {
-        assert_eq!(parse_date("2024-02-29"), Some((2024, 2, 29)));
-        assert_eq!(parse_date("2023-02-29"), None);
-        assert_eq!(parse_date("2026-13-01"), None);
-        assert_eq!(parse_date("26-1-1"), Some((26, 1, 1)));
-        assert_eq!(parse_date("tomorrow"), None);
+        let with_until = |until: &str| {
+            let text =
+                format!("[[waiver]]\nsubject = \"s\"\nreason = \"r\"\nuntil = \"{until}\"\n");
+            parse(&text, "p.toml").map(|p| p.waivers[0].until)
+        };
+        assert_eq!(with_until("2024-02-29"), Ok(jiff::civil::date(2024, 2, 29)));
+        for bad in [
+            "2023-02-29",
+            "2026-13-01",
+            "26-1-1",
+            " 2026-01-01",
+            "tomorrow",
+        ] {
+            let problems = with_until(bad).expect_err(bad);
+            assert_eq!(problems.len(), 1);
+            assert_eq!(problems[0].row, Some(4));
+            assert_eq!(
+                problems[0].message,
+                format!("until {} is not a date YYYY-MM-DD", quote(bad))
+            );
+        }
+    }
+
+    #[test]
+    fn waiver_codes_and_reasons_are_checked_on_the_waiver_line() {
+        let text = "\n[[waiver]]\ncode = \"chokepiont\"\nsubject = \"x\"\nreason = \" \"\nuntil = \"2026-01-01\"\n";
+        let problems = parse(text, "p.toml").expect_err("invalid");
+        let got: Vec<(Option<usize>, &str)> = problems
+            .iter()
+            .map(|p| (p.row, p.message.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (Some(2), "a waiver needs a reason"),
+                (Some(2), "unknown finding code \"chokepiont\"")
+            ]
+        );
+        assert_eq!(
+            problems[1].hint.as_deref(),
+            Some("codes: concentration, third-country, single-source, chokepoint, time-to-survive, scenario-loss, waiver-expired, waiver-unused")
+        );
     }
 }
