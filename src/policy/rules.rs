@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use super::config::{Dimension, Level, Policy};
 use super::{Code, Finding};
 use crate::analysis::Analysis;
+use crate::highlights::{finding_order, Severity};
 use crate::metrics::Exposure;
 use crate::model::{CompIdx, Dataset, SourcingRow};
 use crate::text::{money, pct, plain, whole};
@@ -180,10 +181,12 @@ pub(super) fn chokepoint(a: &Analysis, p: &Policy) -> Vec<Finding> {
     }
     let ds = a.ds;
     let mut out = Vec::new();
-    for e in a.whatif.sweeps.firms.iter() {
-        if e.chokepoint_for.is_empty() {
-            continue;
-        }
+    // The most severe first, by the one order every finding is chosen in.
+    let mut chokepoints: Vec<_> = (a.whatif.sweeps.firms.iter())
+        .filter(|e| !e.chokepoint_for.is_empty())
+        .collect();
+    chokepoints.sort_by(|x, y| finding_order(&Severity::of_entry(x), &Severity::of_entry(y)));
+    for e in chokepoints {
         let stopped: Vec<String> = e
             .chokepoint_for
             .iter()
@@ -459,7 +462,10 @@ pub(crate) mod tests {
     }
 
     #[test]
-    fn chokepoints_in_sweep_order() {
+    fn chokepoints_most_severe_first() {
+        // Time-weighted losses in the worked example's expected JSON: graphite 1.13e9, qcom
+        // 6.16e8, tsmc 4.11e8, catl-nd 3.36e8, anode-b 1.40e8 (all at 2.5e9 value at risk), leap
+        // 1.37e7.
         let (ds, g) = example();
         let a = analysis(&ds, &g);
         let p = Policy {
@@ -469,7 +475,7 @@ pub(crate) mod tests {
         let f = chokepoint(&a, &p);
         assert_eq!(
             subjects(&f),
-            ["anode-b", "catl-nd", "graphite", "qcom", "tsmc", "leap"]
+            ["graphite", "qcom", "tsmc", "catl-nd", "anode-b", "leap"]
         );
         assert_eq!(f[5].message, "losing leap alone stops tychy completely");
         assert_eq!(f[5].rows, ["sourcing row 10"]);
