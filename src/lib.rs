@@ -38,3 +38,5 @@ pub mod whatif;
 
 #[cfg(test)]
 mod proptests;
+#[cfg(test)]
+mod testing;
