@@ -1,38 +1,46 @@
 //! The supplier graph (MODEL.md §2), built once from a [`Dataset`] and never mutated.
 //!
-//! Nodes are firms in sorted id order (node index == [`FirmIdx`]); every sourcing row with a
-//! supplier other than its buyer is an edge supplier → buyer whose weight is the row's index in
-//! [`Dataset::sourcing`]. In-house rows are not edges: they are the firm's own production and
-//! stay reachable through [`SupplyGraph::rows_of`]. A what-if cut is a capacity vector over the
+//! The graph is a petgraph [`DiGraph`]: nodes are firms in sorted id order (node index ==
+//! [`FirmIdx`]); each distinct supplier → buyer pair of the sourcing rows is one edge, whose
+//! weight is the pair's inventory days (the smallest over its rows; missing = 0). In-house rows
+//! are not edges: they are the firm's own production and stay reachable through
+//! [`SupplyGraph::rows_of`]. petgraph's iterative `kosaraju_scc` finds the supply cycles; the
+//! condensation levels and the flat (CSR) adjacency arrays that the propagation's hot loop
+//! reads are derived from the graph here, once. A what-if cut is a capacity vector over the
 //! nodes, never a removed node.
 
 use std::collections::VecDeque;
 use std::ops::Range;
 
 use petgraph::graph::{DiGraph, NodeIndex};
+use petgraph::Direction;
 
 use crate::model::{Dataset, FirmIdx};
 
 /// The supplier graph and the structure derived from it.
 #[derive(Debug, Clone)]
 pub struct SupplyGraph {
-    /// supplier → buyer, weight = index of the sourcing row.
-    pub graph: DiGraph<FirmIdx, usize>,
+    /// supplier → buyer, one edge per distinct pair, weight = inventory days.
+    graph: DiGraph<(), f64>,
     /// End firms (MODEL §2), sorted.
     pub end_firms: Vec<FirmIdx>,
     /// V(E) for each entry of `end_firms`.
     pub end_values: Vec<f64>,
-    /// Strongly connected components in topological order (suppliers before buyers); the
-    /// firms inside each are sorted.
+    /// Strongly connected components in topological order (suppliers before buyers): by
+    /// condensation level, then by first firm. The firms inside each are sorted.
     pub sccs: Vec<Vec<FirmIdx>>,
     /// Position in `sccs` of each firm's component.
     pub scc_of: Vec<usize>,
+    /// Level of each entry of `sccs` in the condensation: 0 for components that buy from no
+    /// other, else one more than the highest level they buy from. Components of one level
+    /// never feed each other.
+    pub levels: Vec<u32>,
     /// Sourcing rows of each firm as a buyer (a range into the sorted sourcing table).
     rows: Vec<Range<usize>>,
     /// Distinct buyers of each firm (excluding itself), sorted: CSR offsets and targets.
     buyer_start: Vec<usize>,
     buyer_list: Vec<FirmIdx>,
-    /// Inventory days on each edge of `buyer_list` (smallest over the edge's rows; missing = 0).
+    /// Inventory days on each edge of `buyer_list` (the edge weights, in the same order).
     buyer_days: Vec<f64>,
     /// Distinct suppliers of each firm (excluding itself), sorted: CSR offsets and targets.
     supplier_start: Vec<usize>,
@@ -43,36 +51,37 @@ impl SupplyGraph {
     /// Builds the graph. The dataset's sourcing rows must be sorted by buyer (ingest does that).
     pub fn build(ds: &Dataset) -> Self {
         let n = ds.firms.len();
-        let mut graph = DiGraph::with_capacity(n, ds.sourcing.len());
-        for i in 0..n {
-            graph.add_node(i);
-        }
         let mut rows = vec![0..0; n];
         let mut start = 0;
-        while start < ds.sourcing.len() {
-            let b = ds.sourcing[start].buyer;
-            let mut end = start;
-            while end < ds.sourcing.len() && ds.sourcing[end].buyer == b {
-                end += 1;
-            }
-            rows[b] = start..end;
-            start = end;
+        for run in ds.sourcing.chunk_by(|a, b| a.buyer == b.buyer) {
+            rows[run[0].buyer] = start..start + run.len();
+            start += run.len();
         }
-        // (supplier, buyer, inventory days); an edge carries the smallest days of its rows.
-        let mut edges: Vec<(FirmIdx, FirmIdx, f64)> = Vec::new();
-        for (i, r) in ds.sourcing.iter().enumerate() {
-            if !r.is_in_house() {
-                graph.add_edge(NodeIndex::new(r.supplier), NodeIndex::new(r.buyer), i);
-                edges.push((r.supplier, r.buyer, r.inventory_days.unwrap_or(0.0)));
-            }
+        let graph = supply_graph(ds);
+        // The edges were added in (supplier, buyer) order, so the graph's edge list, read in
+        // order, is the buyer adjacency and its weights; the supplier adjacency is each node's
+        // incoming neighbours, sorted.
+        let (buyer_start, buyer_list) = csr(
+            n,
+            graph
+                .raw_edges()
+                .iter()
+                .map(|e| (e.source().index(), e.target().index())),
+        );
+        let buyer_days: Vec<f64> = graph.raw_edges().iter().map(|e| e.weight).collect();
+        let mut supplier_start = Vec::with_capacity(n + 1);
+        let mut supplier_list = Vec::with_capacity(graph.edge_count());
+        supplier_start.push(0);
+        for f in 0..n {
+            let from = supplier_list.len();
+            supplier_list.extend(
+                graph
+                    .neighbors_directed(NodeIndex::new(f), Direction::Incoming)
+                    .map(|s| s.index()),
+            );
+            supplier_list[from..].sort_unstable();
+            supplier_start.push(supplier_list.len());
         }
-        edges.sort_unstable_by(|x, y| (x.0, x.1).cmp(&(y.0, y.1)).then(x.2.total_cmp(&y.2)));
-        edges.dedup_by(|later, first| (later.0, later.1) == (first.0, first.1));
-        let buyer_days: Vec<f64> = edges.iter().map(|e| e.2).collect();
-        let (buyer_start, buyer_list) = csr(n, edges.iter().map(|e| (e.0, e.1)));
-        let mut rev: Vec<(FirmIdx, FirmIdx)> = edges.iter().map(|&(s, b, _)| (b, s)).collect();
-        rev.sort_unstable();
-        let (supplier_start, supplier_list) = csr(n, rev.into_iter());
 
         // End firms: buy something, and supply nobody but themselves or have an output value.
         let mut end_firms = Vec::new();
@@ -94,42 +103,7 @@ impl SupplyGraph {
             }
         }
 
-        let mut sccs = strongly_connected(
-            n,
-            |f| &buyer_list[buyer_start[f]..buyer_start[f + 1]],
-            |f| &supplier_list[supplier_start[f]..supplier_start[f + 1]],
-        );
-        // Order the components by level in the condensation (0 for those that buy from no
-        // other component), then by their first firm: still topological, and firms of one
-        // tier (close in id order in most data) get neighbouring component indices, which
-        // keeps the propagation's per-component arrays in cache.
-        {
-            let mut of = vec![0usize; n];
-            for (i, c) in sccs.iter().enumerate() {
-                for &f in c {
-                    of[f] = i;
-                }
-            }
-            let mut level = vec![0usize; sccs.len()];
-            for (i, c) in sccs.iter().enumerate() {
-                let mut l = 0;
-                for &f in c {
-                    for &s in &supplier_list[supplier_start[f]..supplier_start[f + 1]] {
-                        if of[s] != i {
-                            l = l.max(level[of[s]] + 1);
-                        }
-                    }
-                }
-                level[i] = l;
-            }
-            let mut order: Vec<usize> = (0..sccs.len()).collect();
-            order.sort_by_key(|&i| (level[i], sccs[i][0]));
-            sccs = order
-                .iter()
-                .map(|&i| std::mem::take(&mut sccs[i]))
-                .collect();
-        }
-        sccs.shrink_to_fit();
+        let (sccs, levels) = components(&graph);
         let mut scc_of = vec![0; n];
         for (i, c) in sccs.iter().enumerate() {
             for &f in c {
@@ -142,6 +116,7 @@ impl SupplyGraph {
             end_values,
             sccs,
             scc_of,
+            levels,
             rows,
             buyer_start,
             buyer_list,
@@ -149,6 +124,12 @@ impl SupplyGraph {
             supplier_start,
             supplier_list,
         }
+    }
+
+    /// The petgraph graph: node index == [`FirmIdx`], one supplier → buyer edge per distinct
+    /// pair, weighted by inventory days.
+    pub fn graph(&self) -> &DiGraph<(), f64> {
+        &self.graph
     }
 
     /// Number of firms.
@@ -206,66 +187,80 @@ impl SupplyGraph {
     }
 }
 
+/// The graph of a dataset: every firm a node, every distinct supplier → buyer pair of its
+/// (non-in-house) rows one edge, added in (supplier, buyer) order, carrying the smallest
+/// inventory days of the pair's rows.
+fn supply_graph(ds: &Dataset) -> DiGraph<(), f64> {
+    let mut edges: Vec<(FirmIdx, FirmIdx, f64)> = ds
+        .sourcing
+        .iter()
+        .filter(|r| !r.is_in_house())
+        .map(|r| (r.supplier, r.buyer, r.inventory_days.unwrap_or(0.0)))
+        .collect();
+    edges.sort_unstable_by(|x, y| (x.0, x.1).cmp(&(y.0, y.1)).then(x.2.total_cmp(&y.2)));
+    let same = |x: &(FirmIdx, FirmIdx, f64), y: &(FirmIdx, FirmIdx, f64)| (x.0, x.1) == (y.0, y.1);
+    let mut graph = DiGraph::with_capacity(ds.firms.len(), edges.chunk_by(same).count());
+    for _ in &ds.firms {
+        graph.add_node(());
+    }
+    for pair in edges.chunk_by(same) {
+        let (s, b, days) = pair[0];
+        graph.add_edge(NodeIndex::new(s), NodeIndex::new(b), days);
+    }
+    graph
+}
+
 /// Strongly connected components in topological order (suppliers before buyers), each sorted,
-/// by Kosaraju's algorithm with explicit stacks: petgraph's `tarjan_scc` recurses once per
-/// firm on a path, so a chain a million tiers deep would overflow the stack.
-fn strongly_connected<'g>(
-    n: usize,
-    buyers: impl Fn(FirmIdx) -> &'g [FirmIdx],
-    suppliers: impl Fn(FirmIdx) -> &'g [FirmIdx],
-) -> Vec<Vec<FirmIdx>> {
-    // Pass 1: finish order of a depth-first search along supplier -> buyer edges.
-    let mut visited = vec![false; n];
-    let mut finished = Vec::with_capacity(n);
-    let mut stack: Vec<(FirmIdx, usize)> = Vec::new();
-    for start in 0..n {
-        if visited[start] {
-            continue;
-        }
-        visited[start] = true;
-        stack.push((start, 0));
-        while let Some(top) = stack.last_mut() {
-            let (v, next) = *top;
-            let out = buyers(v);
-            if next < out.len() {
-                top.1 += 1;
-                let w = out[next];
-                if !visited[w] {
-                    visited[w] = true;
-                    stack.push((w, 0));
-                }
-            } else {
-                finished.push(v);
-                stack.pop();
-            }
+/// and their condensation levels. petgraph's `kosaraju_scc` is iterative (its depth-first
+/// searches keep explicit stacks; `tarjan_scc` would recurse once per firm on a path and
+/// overflow on a chain a million tiers deep) and returns the components in reverse
+/// topological order, which is the order the levels need (read backwards). The components are
+/// then ordered by (level, first firm): still topological, and firms of one tier (close in id
+/// order in most data) get neighbouring component indices, which keeps the propagation's
+/// per-component arrays in cache.
+fn components(graph: &DiGraph<(), f64>) -> (Vec<Vec<FirmIdx>>, Vec<u32>) {
+    let mut sccs: Vec<Vec<FirmIdx>> = petgraph::algo::kosaraju_scc(graph)
+        .into_iter()
+        .rev()
+        .map(|c| {
+            let mut members: Vec<FirmIdx> = c.into_iter().map(|f| f.index()).collect();
+            members.sort_unstable();
+            members
+        })
+        .collect();
+    let mut of = vec![0usize; graph.node_count()];
+    for (i, c) in sccs.iter().enumerate() {
+        for &f in c {
+            of[f] = i;
         }
     }
-    // Pass 2: along buyer -> supplier edges, latest finished first; each search is one
-    // component, and they come out in topological order of the original edges.
-    let mut component = vec![usize::MAX; n];
-    let mut sccs: Vec<Vec<FirmIdx>> = Vec::new();
-    let mut todo: Vec<FirmIdx> = Vec::new();
-    for &root in finished.iter().rev() {
-        if component[root] != usize::MAX {
-            continue;
-        }
-        let id = sccs.len();
-        let mut members = Vec::new();
-        component[root] = id;
-        todo.push(root);
-        while let Some(v) = todo.pop() {
-            members.push(v);
-            for &w in suppliers(v) {
-                if component[w] == usize::MAX {
-                    component[w] = id;
-                    todo.push(w);
+    let mut level = vec![0u32; sccs.len()];
+    for (i, c) in sccs.iter().enumerate() {
+        let mut l = 0;
+        for &f in c {
+            for s in graph.neighbors_directed(NodeIndex::new(f), Direction::Incoming) {
+                let sc = of[s.index()];
+                if sc != i {
+                    // Documented by petgraph; checked because a level read out of order would be
+                    // wrong silently.
+                    assert!(
+                        sc < i,
+                        "kosaraju_scc did not return reverse topological order"
+                    );
+                    l = l.max(level[sc] + 1);
                 }
             }
         }
-        members.sort_unstable();
-        sccs.push(members);
+        level[i] = l;
     }
-    sccs
+    let mut order: Vec<usize> = (0..sccs.len()).collect();
+    order.sort_by_key(|&i| (level[i], sccs[i][0]));
+    let levels = order.iter().map(|&i| level[i]).collect();
+    let sccs = order
+        .iter()
+        .map(|&i| std::mem::take(&mut sccs[i]))
+        .collect();
+    (sccs, levels)
 }
 
 /// Compressed adjacency from sorted, deduplicated (from, to) pairs.
@@ -283,81 +278,24 @@ fn csr(n: usize, pairs: impl Iterator<Item = (usize, usize)>) -> (Vec<usize>, Ve
 }
 
 #[cfg(test)]
-pub(crate) mod tests {
+mod tests {
     use super::*;
-    use crate::model::{DatasetMeta, Firm, ShareSource, SourcingRow};
+    use crate::testing::Net;
 
-    /// A dataset from (id, output value) firms and (buyer, component, supplier, share, value)
-    /// rows, sorted as ingest would. Components are named by their index.
-    pub(crate) fn tiny(
-        firms: &[(&str, &str, Option<f64>)],
-        rows: &[(&str, usize, &str, f64, Option<f64>)],
-    ) -> Dataset {
-        let mut fs: Vec<Firm> = firms
-            .iter()
-            .map(|&(id, cc, out)| Firm {
-                id: id.into(),
-                name: id.into(),
-                country: cc.into(),
-                region: None,
-                group: id.into(),
-                group_named: false,
-                kind: None,
-                annual_output_value: out,
-                recovery_days: None,
-                row: 2,
-            })
-            .collect();
-        fs.sort_by(|a, b| a.id.cmp(&b.id));
-        let idx = |id: &str| fs.iter().position(|f| f.id == id).expect("firm");
-        let ncomp = rows.iter().map(|r| r.1 + 1).max().unwrap_or(0);
-        let mut sourcing: Vec<SourcingRow> = rows
-            .iter()
-            .enumerate()
-            .map(|(i, &(b, k, s, share, v))| SourcingRow {
-                buyer: idx(b),
-                component: k,
-                supplier: idx(s),
-                share,
-                annual_value: v,
-                inventory_days: None,
-                row: i + 2,
-            })
-            .collect();
-        sourcing.sort_by_key(|r| (r.buyer, r.component, r.supplier));
-        Dataset {
-            name: "tiny".into(),
-            path: "tiny".into(),
-            components: (0..ncomp)
-                .map(|k| crate::model::Component {
-                    id: format!("k{k}"),
-                    name: None,
-                })
-                .collect(),
-            has_values: rows.iter().any(|r| r.4.is_some()),
-            firms: fs,
-            sourcing,
-            share_source: ShareSource::Given,
-            normalized: vec![],
-            scenarios: vec![],
-            meta: DatasetMeta::default(),
-            notes: vec![],
+    /// A petgraph graph of `n` nodes and the given edges.
+    fn digraph(n: usize, edges: &[(usize, usize)]) -> DiGraph<(), f64> {
+        let mut g = DiGraph::with_capacity(n, edges.len());
+        for _ in 0..n {
+            g.add_node(());
         }
-    }
-
-    /// CSR adjacency of a list of edges, both ways.
-    fn adjacency(n: usize, edges: &[(usize, usize)]) -> (Vec<Vec<usize>>, Vec<Vec<usize>>) {
-        let mut out = vec![Vec::new(); n];
-        let mut inc = vec![Vec::new(); n];
         for &(a, b) in edges {
-            out[a].push(b);
-            inc[b].push(a);
+            g.add_edge(NodeIndex::new(a), NodeIndex::new(b), 0.0);
         }
-        (out, inc)
+        g
     }
 
     #[test]
-    fn components_match_petgraph_and_come_in_topological_order() {
+    fn components_match_tarjan_and_come_in_topological_order_with_levels() {
         // Pseudo-random graphs, checked against petgraph's tarjan_scc as a second method.
         let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
         for round in 0..200 {
@@ -372,13 +310,8 @@ pub(crate) mod tests {
             edges.retain(|e| e.0 != e.1);
             edges.sort_unstable();
             edges.dedup();
-            let (out, inc) = adjacency(n, &edges);
-            let ours = strongly_connected(n, |f| &out[f], |f| &inc[f]);
-            let mut g = DiGraph::<(), ()>::new();
-            let nodes: Vec<_> = (0..n).map(|_| g.add_node(())).collect();
-            for &(a, b) in &edges {
-                g.add_edge(nodes[a], nodes[b], ());
-            }
+            let g = digraph(n, &edges);
+            let (ours, levels) = components(&g);
             let mut theirs: Vec<Vec<usize>> = petgraph::algo::tarjan_scc(&g)
                 .into_iter()
                 .map(|c| {
@@ -397,12 +330,27 @@ pub(crate) mod tests {
                     position[f] = i;
                 }
             }
+            // Level: 0 without suppliers in other components, else one more than the highest.
+            let mut expected = vec![0u32; ours.len()];
+            for _ in 0..n {
+                for &(a, b) in &edges {
+                    let (ca, cb) = (position[a], position[b]);
+                    if ca != cb {
+                        expected[cb] = expected[cb].max(expected[ca] + 1);
+                    }
+                }
+            }
+            assert_eq!(levels, expected, "round {round}: {edges:?}");
             for &(a, b) in &edges {
                 assert!(
                     position[a] <= position[b],
                     "edge {a}->{b} against the order"
                 );
             }
+            // Ordered by (level, first firm).
+            let keys: Vec<(u32, usize)> =
+                ours.iter().zip(&levels).map(|(c, &l)| (l, c[0])).collect();
+            assert!(keys.windows(2).all(|w| w[0] < w[1]), "{keys:?}");
         }
     }
 
@@ -410,33 +358,28 @@ pub(crate) mod tests {
     fn a_chain_a_million_deep_does_not_overflow_the_stack() {
         let n = 1_000_000;
         let edges: Vec<(usize, usize)> = (1..n).map(|i| (i - 1, i)).collect();
-        let (out, inc) = adjacency(n, &edges);
-        let sccs = strongly_connected(n, |f| &out[f], |f| &inc[f]);
+        let (sccs, levels) = components(&digraph(n, &edges));
         assert_eq!(sccs.len(), n);
         assert_eq!(sccs[0], [0]);
         assert_eq!(sccs[n - 1], [n - 1]);
+        assert_eq!(levels[n - 1], (n - 1) as u32);
     }
 
     #[test]
     fn end_firms_tiers_and_cycles() {
-        // mine -> a <-> b -> oem, oem makes k2 in-house, kit -> oem2 from oem (with output value).
-        let ds = tiny(
-            &[
-                ("mine", "CN", None),
-                ("a", "CN", None),
-                ("b", "CN", None),
-                ("oem", "CN", Some(10.0)),
-                ("oem2", "PL", None),
-            ],
-            &[
-                ("a", 0, "mine", 1.0, None),
-                ("a", 1, "b", 1.0, None),
-                ("b", 0, "a", 1.0, None),
-                ("oem", 1, "b", 1.0, None),
-                ("oem", 2, "oem", 1.0, None),
-                ("oem2", 3, "oem", 1.0, None),
-            ],
-        );
+        // mine -> a <-> b -> oem, oem makes k2 in-house, k3 -> oem2 from oem (with output value).
+        let ds = Net::new()
+            .firm("oem")
+            .output(10.0)
+            .firm("oem2")
+            .country("PL")
+            .buys("a", "k0", "mine", 1.0)
+            .buys("a", "k1", "b", 1.0)
+            .buys("b", "k0", "a", 1.0)
+            .buys("oem", "k1", "b", 1.0)
+            .buys("oem", "k2", "oem", 1.0)
+            .buys("oem2", "k3", "oem", 1.0)
+            .build();
         let g = SupplyGraph::build(&ds);
         let id = |s: &str| ds.firm_index(s).unwrap();
         assert_eq!(g.end_firms, vec![id("oem"), id("oem2")]);
@@ -447,6 +390,11 @@ pub(crate) mod tests {
         assert!(g.scc_of[id("mine")] < g.scc_of[id("a")]);
         assert!(g.scc_of[id("a")] < g.scc_of[id("oem")]);
         assert!(g.scc_of[id("oem")] < g.scc_of[id("oem2")]);
+        let level = |s: &str| g.levels[g.scc_of[id(s)]];
+        assert_eq!(
+            [level("mine"), level("a"), level("oem"), level("oem2")],
+            [0, 1, 2, 3]
+        );
         let t = g.tiers_to(id("oem2"));
         assert_eq!(t[id("oem")], Some(1));
         assert_eq!(t[id("b")], Some(2));
@@ -454,7 +402,31 @@ pub(crate) mod tests {
         assert_eq!(t[id("mine")], Some(4));
         assert_eq!(g.tiers_to(id("oem"))[id("oem2")], None);
         // The in-house row is no edge.
-        assert_eq!(g.graph.edge_count(), 5);
+        assert_eq!(g.graph().edge_count(), 5);
         assert_eq!(g.rows_of(id("oem")).len(), 2);
+    }
+
+    #[test]
+    fn one_edge_per_pair_with_the_smallest_days_and_sorted_adjacency() {
+        // oem buys two components from a (days 9 and 4) and one from b (no days): two edges.
+        let ds = Net::new()
+            .buys("oem", "k0", "a", 1.0)
+            .days(9.0)
+            .buys("oem", "k1", "a", 0.5)
+            .days(4.0)
+            .buys("oem", "k1", "b", 0.5)
+            .buys("x", "k0", "b", 1.0)
+            .days(2.0)
+            .build();
+        let g = SupplyGraph::build(&ds);
+        let id = |s: &str| ds.firm_index(s).unwrap();
+        assert_eq!(g.graph().edge_count(), 3);
+        assert_eq!(g.buyers(id("a")), [id("oem")]);
+        assert_eq!(g.buyer_days(id("a")), [4.0]);
+        assert_eq!(g.buyers(id("b")), [id("oem"), id("x")]);
+        assert_eq!(g.buyer_days(id("b")), [0.0, 2.0]);
+        assert_eq!(g.suppliers(id("oem")), [id("a"), id("b")]);
+        assert_eq!(g.suppliers(id("x")), [id("b")]);
+        assert!(g.suppliers(id("a")).is_empty());
     }
 }

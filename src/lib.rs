@@ -40,3 +40,5 @@ pub mod whatif;
 
 #[cfg(test)]
 mod proptests;
+#[cfg(test)]
+mod testing;

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::graph::SupplyGraph;
-use crate::model::{CompIdx, Dataset, FirmIdx, SourcingRow};
+use crate::model::{pair_runs, CompIdx, Dataset, FirmIdx, SourcingRow};
 
 /// HHI level thresholds (US 2023 Merger Guidelines by default).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -149,20 +149,14 @@ pub struct Metrics {
 
 /// Splits the sorted sourcing rows into (buyer, component) runs.
 pub fn pair_ranges(rows: &[SourcingRow]) -> Vec<std::ops::Range<usize>> {
-    let mut out = Vec::new();
     let mut start = 0;
-    while start < rows.len() {
-        let mut end = start + 1;
-        while end < rows.len()
-            && rows[end].buyer == rows[start].buyer
-            && rows[end].component == rows[start].component
-        {
-            end += 1;
-        }
-        out.push(start..end);
-        start = end;
-    }
-    out
+    pair_runs(rows)
+        .map(|run| {
+            let range = start..start + run.len();
+            start = range.end;
+            range
+        })
+        .collect()
 }
 
 /// Computes pair, component and in-house metrics.
@@ -224,16 +218,6 @@ fn pair_metrics(ds: &Dataset, range: std::ops::Range<usize>, t: Thresholds) -> P
     }
 }
 
-/// The weight of a row in dataset-wide component shares: its value, or its share without
-/// values.
-fn weight(ds: &Dataset, r: &SourcingRow) -> f64 {
-    if ds.has_values {
-        r.annual_value.unwrap_or(0.0)
-    } else {
-        r.share
-    }
-}
-
 /// The key with the largest value; ties go to the smaller key (BTreeMap order).
 fn top<K: Ord + Clone>(m: &BTreeMap<K, f64>) -> (K, f64) {
     let mut best: Option<(&K, f64)> = None;
@@ -252,14 +236,11 @@ fn component_metrics(
     rows: &[&SourcingRow],
     t: Thresholds,
 ) -> ComponentMetrics {
-    let mut total: f64 = rows.iter().map(|r| weight(ds, r)).sum();
-    // With values that are all zero there is no market to share; fall back to shares
-    // (documented in docs/metrics.md).
-    let by_value = total > 0.0 || !ds.has_values;
-    if !by_value {
-        total = rows.iter().map(|r| r.share).sum();
-    }
-    let w = |r: &SourcingRow| if by_value { weight(ds, r) } else { r.share };
+    // By value, or by share summed over all the component's rows (with values that are all
+    // zero there is no market to share; documented in docs/metrics.md).
+    let weights = ds.weights(rows.iter().copied());
+    let w = |r: &SourcingRow| weights.of(r);
+    let total: f64 = rows.iter().map(|r| w(r)).sum();
     let mut by_supplier: BTreeMap<&str, f64> = BTreeMap::new();
     let mut by_country: BTreeMap<&str, f64> = BTreeMap::new();
     let mut by_group: BTreeMap<&str, f64> = BTreeMap::new();
@@ -296,47 +277,22 @@ fn component_metrics(
 /// In-house share of every buyer (MODEL §4): by value, or without values (or with a zero
 /// value total) the mean over its components of the in-house share of each.
 fn in_house_shares(ds: &Dataset, pairs: &[PairMetrics]) -> Vec<(FirmIdx, f64)> {
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < pairs.len() {
-        let b = pairs[i].buyer;
-        let mut j = i;
-        while j < pairs.len() && pairs[j].buyer == b {
-            j += 1;
-        }
-        let rows = &ds.sourcing[pairs[i].rows.start..pairs[j - 1].rows.end];
-        let total: f64 = rows.iter().map(|r| r.annual_value.unwrap_or(0.0)).sum();
-        let share = if ds.has_values && total > 0.0 {
-            let own: f64 = rows
-                .iter()
-                .filter(|r| r.is_in_house())
-                .map(|r| r.annual_value.unwrap_or(0.0))
-                .sum();
-            own / total
-        } else {
-            let per_component: f64 = pairs[i..j]
-                .iter()
-                .map(|p| {
-                    ds.sourcing[p.rows.clone()]
-                        .iter()
-                        .filter(|r| r.is_in_house())
-                        .map(|r| r.share)
-                        .sum::<f64>()
-                })
-                .sum();
-            per_component / (j - i) as f64
-        };
-        out.push((b, share));
-        i = j;
-    }
-    out
+    pairs
+        .chunk_by(|a, b| a.buyer == b.buyer)
+        .map(|buyer| {
+            let rows = &ds.sourcing[buyer[0].rows.start..buyer[buyer.len() - 1].rows.end];
+            (
+                buyer[0].buyer,
+                ds.purchase_share(rows, SourcingRow::is_in_house),
+            )
+        })
+        .collect()
 }
 
 /// Data coverage of an end firm: the share of its purchases (value-weighted, else each
 /// component equally) bought from suppliers whose own sourcing is mapped — suppliers that buy
 /// something in the dataset, are mines (nothing upstream), or the firm itself.
 pub fn coverage(ds: &Dataset, g: &SupplyGraph, end: FirmIdx) -> f64 {
-    let rows = &ds.sourcing[g.rows_of(end)];
     let mapped = |r: &SourcingRow| {
         r.is_in_house()
             || !g.rows_of(r.supplier).is_empty()
@@ -345,33 +301,13 @@ pub fn coverage(ds: &Dataset, g: &SupplyGraph, end: FirmIdx) -> f64 {
                 .as_deref()
                 .is_some_and(|k| k.eq_ignore_ascii_case("mine"))
     };
-    let total: f64 = rows.iter().map(|r| r.annual_value.unwrap_or(0.0)).sum();
-    if ds.has_values && total > 0.0 {
-        rows.iter()
-            .filter(|r| mapped(r))
-            .map(|r| r.annual_value.unwrap_or(0.0))
-            .sum::<f64>()
-            / total
-    } else {
-        let pairs = pair_ranges(rows);
-        pairs
-            .iter()
-            .map(|p| {
-                rows[p.clone()]
-                    .iter()
-                    .filter(|r| mapped(r))
-                    .map(|r| r.share)
-                    .sum::<f64>()
-            })
-            .sum::<f64>()
-            / pairs.len() as f64
-    }
+    ds.purchase_share(&ds.sourcing[g.rows_of(end)], mapped)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::graph::tests::tiny;
+    use crate::testing::Net;
 
     #[test]
     fn hhi_of_hand_computed_shares() {
@@ -394,22 +330,22 @@ mod tests {
     fn pair_exposures_and_country_hhi() {
         // oem buys k0 from a (CN 0.6) and b (CN 0.4): single-country, HHI 5200, country 10000.
         // k1 from a alone: single-source. k2 in-house. k3 from a (CN) and c (DE): multi-source.
-        let ds = tiny(
-            &[
-                ("a", "CN", None),
-                ("b", "CN", None),
-                ("c", "DE", None),
-                ("oem", "CN", None),
-            ],
-            &[
-                ("oem", 0, "a", 0.6, Some(6.0)),
-                ("oem", 0, "b", 0.4, Some(4.0)),
-                ("oem", 1, "a", 1.0, Some(5.0)),
-                ("oem", 2, "oem", 1.0, Some(5.0)),
-                ("oem", 3, "a", 0.5, Some(1.0)),
-                ("oem", 3, "c", 0.5, Some(1.0)),
-            ],
-        );
+        let ds = Net::new()
+            .firm("c")
+            .country("DE")
+            .buys("oem", "k0", "a", 0.6)
+            .value(6.0)
+            .buys("oem", "k0", "b", 0.4)
+            .value(4.0)
+            .buys("oem", "k1", "a", 1.0)
+            .value(5.0)
+            .buys("oem", "k2", "oem", 1.0)
+            .value(5.0)
+            .buys("oem", "k3", "a", 0.5)
+            .value(1.0)
+            .buys("oem", "k3", "c", 0.5)
+            .value(1.0)
+            .build();
         let m = compute(&ds, Thresholds::default());
         let e: Vec<Exposure> = m.pairs.iter().map(|p| p.exposure).collect();
         assert_eq!(
@@ -431,19 +367,16 @@ mod tests {
 
     #[test]
     fn component_shares_are_value_weighted_with_ties_to_the_smaller_id() {
-        let ds = tiny(
-            &[
-                ("a", "CN", None),
-                ("b", "US", None),
-                ("x", "CN", None),
-                ("y", "CN", None),
-            ],
-            &[
-                ("x", 0, "a", 0.5, Some(30.0)),
-                ("x", 0, "b", 0.5, Some(10.0)),
-                ("y", 0, "b", 1.0, Some(20.0)),
-            ],
-        );
+        let ds = Net::new()
+            .firm("b")
+            .country("US")
+            .buys("x", "k0", "a", 0.5)
+            .value(30.0)
+            .buys("x", "k0", "b", 0.5)
+            .value(10.0)
+            .buys("y", "k0", "b", 1.0)
+            .value(20.0)
+            .build();
         let m = compute(&ds, Thresholds::default());
         let c = &m.components[0];
         // a 30/60, b 30/60: HHI 5000; tie goes to "a".
@@ -455,16 +388,69 @@ mod tests {
 
     #[test]
     fn in_house_share_without_values_is_the_mean_over_components() {
-        let ds = tiny(
-            &[("a", "CN", None), ("oem", "CN", None)],
-            &[
-                ("oem", 0, "oem", 1.0, None),
-                ("oem", 1, "a", 0.5, None),
-                ("oem", 1, "oem", 0.5, None),
-                ("oem", 2, "a", 1.0, None),
-            ],
-        );
+        let ds = Net::new()
+            .buys("oem", "k0", "oem", 1.0)
+            .buys("oem", "k1", "a", 0.5)
+            .buys("oem", "k1", "oem", 0.5)
+            .buys("oem", "k2", "a", 1.0)
+            .build();
         let m = compute(&ds, Thresholds::default());
+        // (1 + 0.5 + 0) / 3 components.
         assert!((m.in_house[0].1 - 0.5).abs() < 1e-15);
+    }
+
+    /// The weighting rule (`Dataset::weights`) with values that are all zero for one buyer:
+    /// its shares count, summed over rows for a component and averaged over components for a
+    /// buyer, while another buyer with values is weighted by value.
+    #[test]
+    fn zero_values_fall_back_to_shares() {
+        // oem: k0 from a 0.25 / oem 0.75 (in-house), k1 from m 1.0, all values 0.
+        // x: k0 from a, value 30 (in-house 10).
+        let ds = Net::new()
+            .firm("m")
+            .kind("mine")
+            .firm("b")
+            .country("US")
+            .buys("oem", "k0", "a", 0.25)
+            .value(0.0)
+            .buys("oem", "k0", "oem", 0.75)
+            .value(0.0)
+            .buys("oem", "k1", "m", 1.0)
+            .value(0.0)
+            .buys("oem", "k1", "b", 0.0)
+            .value(0.0)
+            .buys("x", "k0", "a", 0.75)
+            .value(30.0)
+            .buys("x", "k0", "x", 0.25)
+            .value(10.0)
+            .build();
+        assert!(ds.has_values);
+        let id = |s: &str| ds.firm_index(s).unwrap();
+        let rows = |f: &str| {
+            ds.sourcing
+                .iter()
+                .filter(|r| r.buyer == id(f))
+                .cloned()
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(ds.weights(&rows("oem")), crate::model::Weights::Share);
+        assert_eq!(ds.weights(&rows("x")), crate::model::Weights::Value);
+        let m = compute(&ds, Thresholds::default());
+        // In-house: oem by share (0.75 + 0) / 2 components; x by value 10 / 40.
+        assert_eq!(m.in_house, vec![(id("oem"), 0.375), (id("x"), 0.25)]);
+        // Component k0 over all buyers: total value 40 > 0, so by value: a 30, oem 0, x 10.
+        let k0 = &m.components[0];
+        assert_eq!(k0.weight, 40.0);
+        assert_eq!(k0.top_supplier, id("a"));
+        assert_eq!(k0.top_supplier_share, 0.75);
+        // Component k1: values all 0, so by share summed over rows: m 1.0, b 0.0.
+        let k1 = &m.components[1];
+        assert_eq!(k1.weight, 1.0);
+        assert_eq!(k1.top_country, "CN");
+        assert_eq!(k1.top_country_share, 1.0);
+        // Coverage of oem by share: k0 (a buys nothing, not a mine: 0.75 in-house only), k1 (m
+        // is a mine: 1.0) => (0.75 + 1.0) / 2.
+        let g = SupplyGraph::build(&ds);
+        assert_eq!(coverage(&ds, &g, id("oem")), 0.875);
     }
 }

@@ -69,6 +69,37 @@ impl SourcingRow {
     }
 }
 
+/// How rows count in a share of purchases (MODEL §3–4): by `annual_value`, or by `share`.
+/// [`Dataset::weights`] is the one place that decides which.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Weights {
+    /// Each row weighs its `annual_value`.
+    Value,
+    /// Each row weighs its `share`: a share of one pair, or, across several pairs, a share
+    /// that the callers average over components or sum over rows, as each documents.
+    Share,
+}
+
+impl Weights {
+    /// The weight of one row.
+    pub fn of(self, r: &SourcingRow) -> f64 {
+        match self {
+            Weights::Value => r.annual_value.unwrap_or(0.0),
+            Weights::Share => r.share,
+        }
+    }
+
+    /// Whether rows are weighted by value.
+    pub fn by_value(self) -> bool {
+        self == Weights::Value
+    }
+}
+
+/// Splits rows sorted by (buyer, component, supplier) into their (buyer, component) runs.
+pub fn pair_runs(rows: &[SourcingRow]) -> impl Iterator<Item = &[SourcingRow]> {
+    rows.chunk_by(|a, b| a.buyer == b.buyer && a.component == b.component)
+}
+
 /// How the `share` of sourcing rows was obtained.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ShareSource {
@@ -178,6 +209,66 @@ impl Dataset {
             used[r.component] = true;
         }
         (0..used.len()).filter(|&k| used[k]).collect()
+    }
+
+    /// The weighting rule of every share of purchases (MODEL §3–4), written once: by
+    /// `annual_value` when the dataset has values and `rows`' value total is positive, else by
+    /// `share`. (With values that are all zero there is no market to share.)
+    pub fn weights<'r>(&self, rows: impl IntoIterator<Item = &'r SourcingRow>) -> Weights {
+        let total = || -> f64 {
+            rows.into_iter()
+                .map(|r| r.annual_value.unwrap_or(0.0))
+                .sum()
+        };
+        if self.has_values && total() > 0.0 {
+            Weights::Value
+        } else {
+            Weights::Share
+        }
+    }
+
+    /// The share of one buyer's purchases (`rows`: its sorted rows, not empty) that `part`
+    /// selects, by [`Dataset::weights`]: the selected rows' value over the total value, or,
+    /// by share, the mean over the buyer's components of the selected rows' shares.
+    pub fn purchase_share(&self, rows: &[SourcingRow], part: impl Fn(&SourcingRow) -> bool) -> f64 {
+        match self.weights(rows) {
+            Weights::Value => {
+                let total: f64 = rows.iter().map(|r| Weights::Value.of(r)).sum();
+                rows.iter()
+                    .filter(|r| part(r))
+                    .map(|r| Weights::Value.of(r))
+                    .sum::<f64>()
+                    / total
+            }
+            Weights::Share => {
+                let per_component: f64 = pair_runs(rows)
+                    .map(|p| p.iter().filter(|r| part(r)).map(|r| r.share).sum::<f64>())
+                    .sum();
+                per_component / pair_runs(rows).count() as f64
+            }
+        }
+    }
+
+    /// [`Dataset::purchase_share`] of every key: the share of one buyer's purchases (`rows`,
+    /// sorted, not empty) bought from rows with that key. Keys no row has are absent.
+    pub fn purchase_shares<K: Ord>(
+        &self,
+        rows: &[SourcingRow],
+        key: impl Fn(&SourcingRow) -> K,
+    ) -> BTreeMap<K, f64> {
+        let w = self.weights(rows);
+        let mut out: BTreeMap<K, f64> = BTreeMap::new();
+        for r in rows {
+            *out.entry(key(r)).or_insert(0.0) += w.of(r);
+        }
+        let whole = match w {
+            Weights::Value => rows.iter().map(|r| w.of(r)).sum(),
+            Weights::Share => pair_runs(rows).count() as f64,
+        };
+        for v in out.values_mut() {
+            *v /= whole;
+        }
+        out
     }
 
     /// Firms grouped by a key (country, region or named group), each list sorted.

@@ -31,10 +31,6 @@ pub struct Engine<'a> {
     group_start: Vec<u32>,
     /// For each (buyer, component) group, the end of its rows in the input arrays.
     group_end: Vec<u32>,
-    /// Level of each strongly connected component in the condensation: 0 for those that buy
-    /// from no other, else one more than the highest level they buy from. Components of one
-    /// level never feed each other, so a wave can solve a level in any order.
-    level: Vec<u32>,
 }
 
 /// Per-thread scratch space for propagation and time-to-survive searches.
@@ -82,29 +78,13 @@ impl<'a> Engine<'a> {
         for f in 0..ds.firms.len() {
             group_start.push(group_end.len() as u32);
             let rows = g.rows_of(f);
-            let mut i = rows.start;
-            while i < rows.end {
-                let k = ds.sourcing[i].component;
-                while i < rows.end && ds.sourcing[i].component == k {
-                    i += 1;
-                }
-                group_end.push(i as u32);
+            let mut end = rows.start;
+            for run in ds.sourcing[rows].chunk_by(|a, b| a.component == b.component) {
+                end += run.len();
+                group_end.push(end as u32);
             }
         }
         group_start.push(group_end.len() as u32);
-        let mut level = vec![0u32; g.sccs.len()];
-        for (c, members) in g.sccs.iter().enumerate() {
-            let mut l = 0;
-            for &f in members {
-                for &s in g.suppliers(f) {
-                    let sc = g.scc_of[s];
-                    if sc != c {
-                        l = l.max(level[sc] + 1);
-                    }
-                }
-            }
-            level[c] = l;
-        }
         let mut e = Engine {
             g,
             base: vec![1.0; ds.firms.len()],
@@ -112,7 +92,6 @@ impl<'a> Engine<'a> {
             input_share,
             group_start,
             group_end,
-            level,
         };
         let cap = vec![1.0; ds.firms.len()];
         let mut a = cap.clone();
@@ -137,7 +116,7 @@ impl<'a> Engine<'a> {
             cap: vec![1.0; n],
             touched: Vec::new(),
             is_touched: vec![false; n],
-            buckets: vec![Vec::new(); self.level.iter().max().map_or(0, |&l| l as usize + 1)],
+            buckets: vec![Vec::new(); self.g.levels.iter().max().map_or(0, |&l| l as usize + 1)],
             levels: BinaryHeap::new(),
             queued: vec![false; self.g.sccs.len()],
             dist: vec![f64::INFINITY; n],
@@ -255,7 +234,9 @@ impl<'a> Engine<'a> {
     fn enqueue(&self, s: &mut Scratch, c: usize) {
         if !s.queued[c] {
             s.queued[c] = true;
-            let level = self.level[c];
+            // Components of one level never feed each other, so a wave can solve a level's
+            // components in any order ([`SupplyGraph::levels`]).
+            let level = self.g.levels[c];
             let bucket = &mut s.buckets[level as usize];
             if bucket.is_empty() {
                 s.levels.push(Reverse(level));
@@ -367,7 +348,7 @@ impl Scratch {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::graph::tests::tiny;
+    use crate::testing::Net;
 
     fn run(ds: &Dataset, cuts: &[(&str, f64)]) -> Vec<f64> {
         let g = SupplyGraph::build(ds);
@@ -387,19 +368,13 @@ mod tests {
     #[test]
     fn leontief_min_over_inputs_and_sum_over_suppliers() {
         // oem needs k0 (a 0.6, b 0.4) and k1 (c 1.0).
-        let ds = tiny(
-            &[
-                ("a", "CN", None),
-                ("b", "CN", None),
-                ("c", "DE", None),
-                ("oem", "CN", None),
-            ],
-            &[
-                ("oem", 0, "a", 0.6, None),
-                ("oem", 0, "b", 0.4, None),
-                ("oem", 1, "c", 1.0, None),
-            ],
-        );
+        let ds = Net::new()
+            .firm("c")
+            .country("DE")
+            .buys("oem", "k0", "a", 0.6)
+            .buys("oem", "k0", "b", 0.4)
+            .buys("oem", "k1", "c", 1.0)
+            .build();
         let oem = 3;
         assert_eq!(run(&ds, &[("a", 0.0)])[oem], 0.4);
         assert_eq!(run(&ds, &[("a", 0.5)])[oem], 0.7);
@@ -412,10 +387,10 @@ mod tests {
     #[test]
     fn in_house_rows_use_own_capacity() {
         // oem makes 40% of k0 itself, buys 60% from a.
-        let ds = tiny(
-            &[("a", "CN", None), ("oem", "CN", None)],
-            &[("oem", 0, "a", 0.6, None), ("oem", 0, "oem", 0.4, None)],
-        );
+        let ds = Net::new()
+            .buys("oem", "k0", "a", 0.6)
+            .buys("oem", "k0", "oem", 0.4)
+            .build();
         // Cut a: only the in-house 40% is left.
         assert!((run(&ds, &[("a", 0.0)])[1] - 0.4).abs() < 1e-15);
         // oem at 20% capacity: min(0.2, 0.6 + 0.4 * 0.2) = 0.2.
@@ -426,20 +401,12 @@ mod tests {
     fn cycles_converge_to_the_greatest_fixed_point() {
         // a needs k0 from m (0.5) and from b (0.5); b needs k1 from a (1.0). oem buys from b.
         // Cut m: a = 0.5 * 0 + 0.5 * b, b = a  =>  greatest fixed point 0.
-        let ds = tiny(
-            &[
-                ("a", "CN", None),
-                ("b", "CN", None),
-                ("m", "CN", None),
-                ("oem", "CN", None),
-            ],
-            &[
-                ("a", 0, "m", 0.5, None),
-                ("a", 0, "b", 0.5, None),
-                ("b", 1, "a", 1.0, None),
-                ("oem", 1, "b", 1.0, None),
-            ],
-        );
+        let ds = Net::new()
+            .buys("a", "k0", "m", 0.5)
+            .buys("a", "k0", "b", 0.5)
+            .buys("b", "k1", "a", 1.0)
+            .buys("oem", "k1", "b", 1.0)
+            .build();
         let a = run(&ds, &[("m", 0.0)]);
         assert!(a[3] <= 1e-11, "oem {}", a[3]);
         // Halving m: a = 0.25 + 0.5 a  =>  a = 0.5.
@@ -449,30 +416,23 @@ mod tests {
 
     #[test]
     fn time_to_survive_is_the_best_buffered_path() {
-        let mut ds = tiny(
-            &[
-                ("m", "CN", None),
-                ("x", "CN", None),
-                ("y", "CN", None),
-                ("oem", "CN", None),
-            ],
-            &[
-                ("x", 0, "m", 1.0, None),
-                ("y", 0, "m", 1.0, None),
-                ("oem", 1, "x", 0.5, None),
-                ("oem", 1, "y", 0.5, None),
-            ],
-        );
-        let days = [10.0, 3.0, 5.0, 4.0];
-        for (r, d) in ds.sourcing.iter_mut().zip(days) {
-            r.inventory_days = Some(d);
-        }
+        // m -> x -> oem with 5 + 10 days, m -> y -> oem with 4 + 3 days.
+        let ds = Net::new()
+            .buys("x", "k0", "m", 1.0)
+            .days(5.0)
+            .buys("y", "k0", "m", 1.0)
+            .days(4.0)
+            .buys("oem", "k1", "x", 0.5)
+            .days(10.0)
+            .buys("oem", "k1", "y", 0.5)
+            .days(3.0)
+            .build();
         let g = SupplyGraph::build(&ds);
         let e = Engine::new(&ds, &g);
         let mut s = e.scratch();
         let id = |x: &str| ds.firm_index(x).unwrap();
         e.time_to_survive(&mut s, &[id("m")]);
-        // Rows sorted: oem<-x 10, oem<-y 3, x<-m 5, y<-m 4: m->x->oem 15, m->y->oem 7.
+        // m->x->oem 15, m->y->oem 7.
         assert_eq!(s.tts(id("oem")), Some(7.0));
         assert_eq!(s.tts(id("m")), Some(0.0));
         e.reset(&mut s);

@@ -15,32 +15,13 @@ pub struct Hidden {
     pub all_tier_exposure: f64,
 }
 
-/// Tier-1 share of each country in an end firm's purchases: value-weighted, or without values
-/// (or a zero value total) the mean over its components of the share bought from the country.
+/// Tier-1 share of each country in an end firm's purchases ([`Dataset::purchase_shares`]):
+/// value-weighted, or without values (or a zero value total) the mean over its components of
+/// the share bought from the country.
 fn tier1_shares<'d>(ds: &'d Dataset, g: &SupplyGraph, e: FirmIdx) -> BTreeMap<&'d str, f64> {
-    let rows = &ds.sourcing[g.rows_of(e)];
-    let country = |f: FirmIdx| ds.firms[f].country.as_str();
-    let mut out: BTreeMap<&str, f64> = BTreeMap::new();
-    let total: f64 = rows.iter().map(|r| r.annual_value.unwrap_or(0.0)).sum();
-    if ds.has_values && total > 0.0 {
-        for r in rows {
-            *out.entry(country(r.supplier)).or_insert(0.0) += r.annual_value.unwrap_or(0.0);
-        }
-        for v in out.values_mut() {
-            *v /= total;
-        }
-    } else {
-        let pairs = crate::metrics::pair_ranges(rows);
-        for p in &pairs {
-            for r in &rows[p.clone()] {
-                *out.entry(country(r.supplier)).or_insert(0.0) += r.share;
-            }
-        }
-        for v in out.values_mut() {
-            *v /= pairs.len() as f64;
-        }
-    }
-    out
+    ds.purchase_shares(&ds.sourcing[g.rows_of(e)], |r| {
+        ds.firms[r.supplier].country.as_str()
+    })
 }
 
 /// Hidden concentration of every end firm against every country it buys from at tier 1 or

@@ -48,6 +48,9 @@ fn rank(entries: &mut [SweepEntry]) {
     });
 }
 
+/// The fewest firms one thread of the firm sweep takes at a time.
+const FIRM_SWEEP_MIN_LEN: usize = 64;
+
 /// What the firm sweep returns: its entries (ranked), the recovery gaps of firms with a known
 /// recovery time (when asked for), and whether some cycle failed to converge.
 pub(crate) type FirmSweep = (Vec<SweepEntry>, Vec<FirmRecovery>, bool);
@@ -60,26 +63,11 @@ pub(crate) fn firm_sweep(
     settings: WhatIfSettings,
     tick: &(dyn Fn() + Sync),
 ) -> FirmSweep {
-    // Position of each end firm in `g.end_firms`. When every end firm is at full availability
-    // in the intact network (shares summing exactly to 1), an end firm the cut did not touch
-    // has loss 0 and adds nothing: only the touched ones are visited, in end-firm order, which
-    // gives the same sums as visiting all of them.
-    let mut end_pos: Vec<Option<usize>> = vec![None; ds.firms.len()];
-    for (i, &e) in g.end_firms.iter().enumerate() {
-        end_pos[e] = Some(i);
-    }
-    let sweep = FirmCut {
-        ds,
-        g,
-        engine,
-        settings,
-        end_pos,
-        intact: g.end_firms.iter().all(|&e| engine.baseline()[e] == 1.0),
-    };
+    let sweep = FirmCut::new(ds, g, engine, settings);
     let results: Vec<(SweepEntry, Option<FirmRecovery>, bool)> = (0..ds.firms.len())
         .into_par_iter()
         // Each split allocates a scratch space the size of the network: not too many splits.
-        .with_min_len(64)
+        .with_min_len(FIRM_SWEEP_MIN_LEN)
         .map_init(
             || (engine.scratch(), Vec::new()),
             |(s, ends), n| {
@@ -120,7 +108,31 @@ struct FirmCut<'a> {
     intact: bool,
 }
 
-impl FirmCut<'_> {
+impl<'a> FirmCut<'a> {
+    fn new(
+        ds: &'a Dataset,
+        g: &'a SupplyGraph,
+        engine: &'a Engine<'a>,
+        settings: WhatIfSettings,
+    ) -> Self {
+        // Position of each end firm in `g.end_firms`. When every end firm is at full
+        // availability in the intact network (shares summing exactly to 1), an end firm the cut
+        // did not touch has loss 0 and adds nothing: only the touched ones are visited, in
+        // end-firm order, which gives the same sums as visiting all of them.
+        let mut end_pos: Vec<Option<usize>> = vec![None; ds.firms.len()];
+        for (i, &e) in g.end_firms.iter().enumerate() {
+            end_pos[e] = Some(i);
+        }
+        FirmCut {
+            ds,
+            g,
+            engine,
+            settings,
+            end_pos,
+            intact: g.end_firms.iter().all(|&e| engine.baseline()[e] == 1.0),
+        }
+    }
+
     /// Cuts firm `n` fully: its sweep entry and, when asked for and `n` has a recovery time,
     /// the end firms whose stock runs out before it recovers. `ends` is reusable scratch.
     fn cut(
@@ -288,4 +300,341 @@ pub(crate) fn sweep_sets(ds: &Dataset) -> (Sets, Sets, Sets) {
         ds.firms_by(|f| f.region.as_deref()),
         ds.firms_by(|f| f.group_named.then_some(f.group.as_str())),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::Net;
+
+    /// The firm sweep of a dataset.
+    fn firm_sweep_of(ds: &Dataset, settings: WhatIfSettings) -> FirmSweep {
+        let g = SupplyGraph::build(ds);
+        let engine = Engine::new(ds, &g);
+        firm_sweep(ds, &g, &engine, settings, &|| {})
+    }
+
+    /// The country sweep of a dataset: entries and losses per end firm.
+    fn country_sweep_of(ds: &Dataset) -> SetSweep {
+        let g = SupplyGraph::build(ds);
+        let engine = Engine::new(ds, &g);
+        set_sweep(&g, &engine, &sweep_sets(ds).0, &|| {})
+    }
+
+    fn keys(entries: &[SweepEntry]) -> Vec<&str> {
+        entries.iter().map(|e| e.key.as_str()).collect()
+    }
+
+    /// Time-weighted loss as MODEL §6 writes it: loss × exposure days / 365 × V(E).
+    fn twl(loss: f64, exposure_days: f64, value: f64) -> f64 {
+        loss * exposure_days / 365.0 * value
+    }
+
+    /// oem1 (V 100) needs k0 from a (0.5, 10 days) and b (0.5, no days); oem2 (V 100) needs k0
+    /// from c alone (20 days). Recovery 30 days.
+    fn two_oems() -> Dataset {
+        Net::new()
+            .firm("oem1")
+            .output(100.0)
+            .firm("oem2")
+            .output(100.0)
+            .buys("oem1", "k0", "a", 0.5)
+            .days(10.0)
+            .buys("oem1", "k0", "b", 0.5)
+            .buys("oem2", "k0", "c", 1.0)
+            .days(20.0)
+            .build()
+    }
+
+    #[test]
+    fn firm_sweep_values_ranking_ties_and_risk_exposure_index() {
+        let ds = two_oems();
+        let (entries, recovery, unconverged) = firm_sweep_of(&ds, WhatIfSettings::default());
+        assert!(!unconverged && recovery.is_empty());
+        // By hand: cutting a or b leaves oem1 at 0.5 (loss 0.5, 50 at risk); cutting c stops
+        // oem2 (loss 1, 100 at risk); cutting an end firm costs the other end firm nothing.
+        // Ties (a and b at 50, the OEMs at 0) go to the smaller key.
+        assert_eq!(keys(&entries), ["c", "a", "b", "oem1", "oem2"]);
+        let var: Vec<f64> = entries.iter().map(|e| e.value_at_risk).collect();
+        assert_eq!(var, [100.0, 50.0, 50.0, 0.0, 0.0]);
+        assert_eq!(entries[0].chokepoint_for, [ds.firm_index("oem2").unwrap()]);
+        assert!(entries[1..].iter().all(|e| e.chokepoint_for.is_empty()));
+        assert_eq!(entries[1].max_loss, 0.5);
+        // Exposure days = recovery 30 - time to survive: a 30 - 10, b 30 - 0, c 30 - 20.
+        let (a, b, c) = (
+            twl(0.5, 20.0, 100.0),
+            twl(0.5, 30.0, 100.0),
+            twl(1.0, 10.0, 100.0),
+        );
+        let got: Vec<f64> = entries
+            .iter()
+            .map(|e| e.time_weighted_loss.unwrap())
+            .collect();
+        assert_eq!(got, [c, a, b, 0.0, 0.0]);
+        // The index divides by the largest time-weighted loss (b's): b is 1, the largest.
+        let rei: Vec<f64> = entries
+            .iter()
+            .map(|e| e.risk_exposure_index.unwrap())
+            .collect();
+        assert_eq!(rei, [c / b, a / b, 1.0, 0.0, 0.0]);
+        assert!((rei[0] - 2.0 / 3.0).abs() < 1e-12);
+        assert_eq!(rei.iter().copied().fold(0.0, f64::max), 1.0);
+    }
+
+    #[test]
+    fn risk_exposure_index_is_zero_without_time_weighted_loss() {
+        // Recovery in 0 days: no firm's cut outlasts any stock, so no time-weighted loss and
+        // every index is 0 (not 0/0).
+        let settings = WhatIfSettings {
+            default_recovery_days: 0.0,
+            ..WhatIfSettings::default()
+        };
+        let (entries, _, _) = firm_sweep_of(&two_oems(), settings);
+        assert_eq!(entries[0].value_at_risk, 100.0);
+        for e in &entries {
+            assert_eq!(e.time_weighted_loss, Some(0.0), "{}", e.key);
+            assert_eq!(e.risk_exposure_index, Some(0.0), "{}", e.key);
+        }
+    }
+
+    /// A network where one cut reaches several end firms, through a cycle, and the order in
+    /// which the propagation touches them is not end-firm order.
+    fn branching() -> Dataset {
+        Net::new()
+            .firm("z1")
+            .output(7.0)
+            .firm("z2")
+            .output(3.0)
+            .buys("m1", "ore", "mine", 0.7)
+            .days(5.0)
+            .buys("m1", "ore", "mine2", 0.3)
+            .buys("m1", "cat", "m2", 0.5)
+            .buys("m1", "cat", "mine", 0.5)
+            .buys("m2", "cell", "m1", 1.0)
+            .days(2.0)
+            .buys("z2", "cell", "m2", 0.25)
+            .buys("z2", "cell", "mine2", 0.75)
+            .buys("z1", "cell", "m2", 0.6)
+            .days(1.0)
+            .buys("z1", "cell", "m1", 0.4)
+            .buys("z1", "pack", "z2", 1.0)
+            .build()
+    }
+
+    #[test]
+    fn the_intact_shortcut_gives_the_same_entries_as_visiting_every_end_firm() {
+        let ds = branching();
+        let g = SupplyGraph::build(&ds);
+        let engine = Engine::new(&ds, &g);
+        let settings = WhatIfSettings::default();
+        let shortcut = FirmCut::new(&ds, &g, &engine, settings);
+        assert!(shortcut.intact, "every end firm is whole with nothing cut");
+        let every = FirmCut {
+            intact: false,
+            ..FirmCut::new(&ds, &g, &engine, settings)
+        };
+        let mut s = engine.scratch();
+        let mut ends = Vec::new();
+        let mut losses = 0;
+        for n in 0..ds.firms.len() {
+            let (x, _) = shortcut.cut(&mut s, &mut ends, n);
+            let (y, _) = every.cut(&mut s, &mut ends, n);
+            assert_eq!(x, y, "firm {}", ds.firms[n].id);
+            losses += usize::from(x.value_at_risk > 0.0);
+        }
+        assert!(losses >= 4, "the network exercises the sweep");
+
+        // The same with a second, separate network whose end firm is short with nothing cut
+        // (shares summing to 0.5) and worth nothing: the firm sweep then visits every end
+        // firm, and each entry of the first network is unchanged but for the largest loss,
+        // which sees the short firm's 0.5.
+        let mut net = Net::new().firm("z1").output(7.0).firm("z2").output(3.0);
+        for r in &ds.sourcing {
+            let id = |f: usize| ds.firms[f].id.as_str();
+            net = net.buys(
+                id(r.buyer),
+                &ds.components[r.component].id,
+                id(r.supplier),
+                r.share,
+            );
+            if let Some(d) = r.inventory_days {
+                net = net.days(d);
+            }
+        }
+        let short = net
+            .firm("zz")
+            .output(0.0)
+            .buys("zz", "ore", "yy", 0.5)
+            .build();
+        let (base, _, _) = firm_sweep_of(&ds, settings);
+        let (wide, _, _) = firm_sweep_of(&short, settings);
+        let g2 = SupplyGraph::build(&short);
+        assert!(Engine::new(&short, &g2).baseline()[short.firm_index("zz").unwrap()] < 1.0);
+        let wide: Vec<&SweepEntry> = wide
+            .iter()
+            .filter(|e| e.key != "zz" && e.key != "yy")
+            .collect();
+        assert_eq!(base.len(), wide.len());
+        for (x, y) in base.iter().zip(wide) {
+            assert_eq!(x.key, y.key);
+            assert_eq!(x.value_at_risk, y.value_at_risk, "{}", x.key);
+            assert_eq!(x.time_weighted_loss, y.time_weighted_loss, "{}", x.key);
+            assert_eq!(x.risk_exposure_index, y.risk_exposure_index, "{}", x.key);
+            assert_eq!(x.max_loss.max(0.5), y.max_loss, "{}", x.key);
+            let ids = |v: &[FirmIdx], d: &Dataset| -> Vec<String> {
+                v.iter().map(|&f| d.firms[f].id.clone()).collect()
+            };
+            assert_eq!(ids(&x.chokepoint_for, &ds), ids(&y.chokepoint_for, &short));
+        }
+    }
+
+    #[test]
+    fn an_end_firm_in_a_cycle_is_not_hurt_by_its_own_cut_in_a_set_sweep() {
+        // e (DE, V 100, an end firm because it has an output value) needs k0 from p (CN) alone;
+        // p needs k1 half from e and half from m (US): e and p form a cycle.
+        let ds = Net::new()
+            .firm("e")
+            .country("DE")
+            .output(100.0)
+            .firm("m")
+            .country("US")
+            .buys("e", "k0", "p", 1.0)
+            .buys("p", "k1", "e", 0.5)
+            .buys("p", "k1", "m", 0.5)
+            .build();
+        let (entries, losses, unconverged) = country_sweep_of(&ds);
+        assert!(!unconverged);
+        // By hand. CN (p): e gets nothing of k0, loss 1. US (m): p = 0.5 e and e = p, whose
+        // greatest fixed point is 0, reached to within the convergence bound: loss about 1.
+        // DE (e alone): e's own cut must not come back to it through p, so e is solved with
+        // nothing cut: loss 0 (cutting e and reading its inputs would give p = 0.5, loss 0.5).
+        assert_eq!(keys(&entries), ["CN", "US", "DE"]);
+        let loss = |c: &str| losses.iter().find(|l| l.0 == c).unwrap().1[0];
+        assert_eq!(loss("CN"), 1.0);
+        assert!(loss("US") >= CHOKEPOINT_LOSS, "{}", loss("US"));
+        assert_eq!(loss("DE"), 0.0);
+        assert_eq!(entries[2].value_at_risk, 0.0);
+        assert_eq!(entries[1].chokepoint_for, [ds.firm_index("e").unwrap()]);
+    }
+
+    #[test]
+    fn an_end_firm_outside_cycles_in_the_cut_set_keeps_what_its_inputs_allow() {
+        // o (DE) buys k0 from s (DE) 0.5 and t (CN) 0.5; cutting DE cuts o's own capacity too,
+        // but its loss is what its suppliers still deliver at full own capacity: 0.5.
+        let ds = Net::new()
+            .firm("o")
+            .country("DE")
+            .firm("s")
+            .country("DE")
+            .buys("o", "k0", "s", 0.5)
+            .buys("o", "k0", "t", 0.5)
+            .build();
+        let (entries, losses, _) = country_sweep_of(&ds);
+        assert_eq!(keys(&entries), ["CN", "DE"]);
+        assert_eq!(losses[0], ("CN".to_string(), vec![0.5]));
+        assert_eq!(losses[1], ("DE".to_string(), vec![0.5]));
+        // Equal value at risk: the tie goes to the smaller key.
+        assert_eq!(entries[0].value_at_risk, entries[1].value_at_risk);
+    }
+
+    #[test]
+    fn hidden_concentration_by_value_and_by_share() {
+        // oem (US) needs k0 from a (DE) alone and k1 from b (CN, share 0.8) and c (DE, 0.2);
+        // a needs k2 from m (CN). Values: a 100, b 100, c 200 (m 50).
+        let build = |values: bool| {
+            let net = Net::new()
+                .firm("oem")
+                .country("US")
+                .firm("a")
+                .country("DE")
+                .firm("c")
+                .country("DE")
+                .buys("oem", "k0", "a", 1.0);
+            let rows = [
+                ("oem", "k1", "b", 0.8, 100.0),
+                ("oem", "k1", "c", 0.2, 200.0),
+                ("a", "k2", "m", 1.0, 50.0),
+            ];
+            let net = if values { net.value(100.0) } else { net };
+            rows.iter()
+                .fold(net, |n, &(b, k, s, share, v)| {
+                    let n = n.buys(b, k, s, share);
+                    if values {
+                        n.value(v)
+                    } else {
+                        n
+                    }
+                })
+                .build()
+        };
+        for (values, de, cn) in [(true, 0.75, 0.25), (false, 0.6, 0.4)] {
+            // By value: DE (100 + 200) / 400, CN 100 / 400. By share, the mean over oem's two
+            // components: DE (1 + 0.2) / 2, CN (0 + 0.8) / 2.
+            let ds = build(values);
+            let g = SupplyGraph::build(&ds);
+            let (_, losses, _) = country_sweep_of(&ds);
+            let hidden = crate::whatif::hidden::hidden_concentration(&ds, &g, &losses);
+            let oem = ds.firm_index("oem").unwrap();
+            // Both countries stop oem entirely (CN through m, the only source of a's k2); the
+            // US (oem alone) costs it nothing and it buys nothing there: no entry.
+            let got: Vec<(&str, f64, f64)> = hidden
+                .iter()
+                .map(|h| {
+                    assert_eq!(h.firm, oem);
+                    (h.country.as_str(), h.tier1_share, h.all_tier_exposure)
+                })
+                .collect();
+            assert_eq!(got.len(), 2, "{got:?}");
+            assert_eq!((got[0].0, got[0].2), ("CN", 1.0));
+            assert_eq!((got[1].0, got[1].2), ("DE", 1.0));
+            assert!((got[0].1 - cn).abs() < 1e-15, "values {values}: {got:?}");
+            assert!((got[1].1 - de).abs() < 1e-15, "values {values}: {got:?}");
+        }
+    }
+
+    #[test]
+    fn recovery_gaps_are_end_firms_whose_stock_runs_out_first() {
+        // s (recovery 60 days) supplies oem_a directly (10 days of stock) and oem_b through x
+        // (50 + 40 = 90 days); t (no recovery days: the default 30) supplies oem_a's k2 with
+        // no stock.
+        let ds = Net::new()
+            .firm("s")
+            .recovery(60.0)
+            .buys("oem_a", "k0", "s", 1.0)
+            .days(10.0)
+            .buys("oem_a", "k2", "t", 1.0)
+            .buys("x", "k0", "s", 1.0)
+            .days(50.0)
+            .buys("oem_b", "k1", "x", 1.0)
+            .days(40.0)
+            .build();
+        let id = |f: &str| ds.firm_index(f).unwrap();
+        let settings = WhatIfSettings {
+            recovery_gaps: true,
+            ..WhatIfSettings::default()
+        };
+        let (entries, recovery, _) = firm_sweep_of(&ds, settings);
+        // Only s has a recovery time; oem_a runs out after 10 < 60 days, oem_b after 90 >= 60
+        // days (beyond the search limit: not short). t's gap has no recovery_days behind it.
+        assert_eq!(
+            recovery,
+            [FirmRecovery {
+                firm: id("s"),
+                ttr_days: 60.0,
+                short: vec![RecoveryGap {
+                    end_firm: id("oem_a"),
+                    tts_days: 10.0,
+                    loss: 1.0,
+                }],
+            }]
+        );
+        // s's time-weighted loss: oem_a loses all for 60 - 10 days (V = 1 without values);
+        // oem_b's stock outlasts the recovery.
+        let s_entry = entries.iter().find(|e| e.key == "s").unwrap();
+        assert_eq!(s_entry.time_weighted_loss, Some(twl(1.0, 50.0, 1.0)));
+        assert_eq!(s_entry.value_at_risk, 2.0);
+        // Not asked for: none.
+        let (_, none, _) = firm_sweep_of(&ds, WhatIfSettings::default());
+        assert!(none.is_empty());
+    }
 }
