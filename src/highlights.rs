@@ -444,7 +444,7 @@ fn hidden_chart(hidden: &[crate::whatif::hidden::Hidden], first: Option<usize>) 
 mod tests {
     use super::*;
     use crate::analysis::AnalysisSettings;
-    use crate::graph::tests::tiny;
+    use crate::testing::Net;
     use crate::whatif::Quiet;
 
     fn sev(event_loss: f64, value_at_risk: f64, id: &str) -> Severity<'_> {
@@ -469,24 +469,26 @@ mod tests {
     /// Two end firms: `car` buys k0 from `a` and k1 from `b` (each single-sourced, `b` via
     /// `m`), `van` buys k0 from `a` and `c` (DE); values when `values`.
     fn net(values: bool) -> Dataset {
-        let v = |x: f64| values.then_some(x);
-        tiny(
-            &[
-                ("a", "CN", None),
-                ("b", "CN", None),
-                ("c", "DE", None),
-                ("m", "CN", None),
-                ("car", "PL", None),
-                ("van", "PL", None),
-            ],
-            &[
-                ("car", 0, "a", 1.0, v(60.0)),
-                ("car", 1, "b", 1.0, v(40.0)),
-                ("b", 2, "m", 1.0, v(10.0)),
-                ("van", 0, "a", 0.5, v(30.0)),
-                ("van", 0, "c", 0.5, v(30.0)),
-            ],
-        )
+        let mut net = (Net::new().firm("a").firm("b").firm("m"))
+            .firm("c")
+            .country("DE")
+            .firm("car")
+            .country("PL")
+            .firm("van")
+            .country("PL");
+        for (buyer, k, supplier, share, value) in [
+            ("car", "k0", "a", 1.0, 60.0),
+            ("car", "k1", "b", 1.0, 40.0),
+            ("b", "k2", "m", 1.0, 10.0),
+            ("van", "k0", "a", 0.5, 30.0),
+            ("van", "k0", "c", 0.5, 30.0),
+        ] {
+            net = net.buys(buyer, k, supplier, share);
+            if values {
+                net = net.value(value);
+            }
+        }
+        net.build()
     }
 
     fn settings(sweep: bool) -> AnalysisSettings {
@@ -608,10 +610,15 @@ mod tests {
 
     #[test]
     fn single_sourcing_ties_go_to_the_smaller_end_firm() {
-        let ds = tiny(
-            &[("s", "CN", None), ("y", "PL", None), ("x", "PL", None)],
-            &[("y", 0, "s", 1.0, None), ("x", 0, "s", 1.0, None)],
-        );
+        let ds = (Net::new()
+            .firm("s")
+            .firm("y")
+            .country("PL")
+            .firm("x")
+            .country("PL"))
+        .buys("y", "k0", "s", 1.0)
+        .buys("x", "k0", "s", 1.0)
+        .build();
         let g = SupplyGraph::build(&ds);
         let a = Analysis::run(&ds, &g, None, settings(false), &Quiet);
         let s = &Highlights::compute(&a).single_source;
@@ -622,10 +629,10 @@ mod tests {
     #[test]
     fn a_network_without_end_firms_has_no_firm_findings() {
         // a and b supply each other only: a cycle, no end firm.
-        let ds = tiny(
-            &[("a", "CN", None), ("b", "DE", None)],
-            &[("a", 0, "b", 1.0, None), ("b", 1, "a", 1.0, None)],
-        );
+        let ds = (Net::new().firm("a").firm("b").country("DE"))
+            .buys("a", "k0", "b", 1.0)
+            .buys("b", "k1", "a", 1.0)
+            .build();
         let g = SupplyGraph::build(&ds);
         assert!(g.end_firms.is_empty());
         let a = Analysis::run(&ds, &g, None, settings(true), &Quiet);
@@ -642,18 +649,22 @@ mod tests {
     #[test]
     fn the_dominant_country_needs_two_components_and_ties_go_to_the_smaller_code() {
         // One component: no dominant country, however concentrated.
-        let one = tiny(
-            &[("s", "CN", None), ("x", "PL", None)],
-            &[("x", 0, "s", 1.0, None)],
-        );
+        let one = (Net::new().firm("s").firm("x").country("PL"))
+            .buys("x", "k0", "s", 1.0)
+            .build();
         let g = SupplyGraph::build(&one);
         let a = Analysis::run(&one, &g, None, settings(false), &Quiet);
         assert_eq!(Highlights::compute(&a).dominant_country, None);
         // Two components, one led by US and one by CN: CN (the smaller code) wins the tie.
-        let two = tiny(
-            &[("s", "US", None), ("t", "CN", None), ("x", "PL", None)],
-            &[("x", 0, "s", 1.0, None), ("x", 1, "t", 1.0, None)],
-        );
+        let two = (Net::new()
+            .firm("s")
+            .country("US")
+            .firm("t")
+            .firm("x")
+            .country("PL"))
+        .buys("x", "k0", "s", 1.0)
+        .buys("x", "k1", "t", 1.0)
+        .build();
         let g = SupplyGraph::build(&two);
         let a = Analysis::run(&two, &g, None, settings(false), &Quiet);
         let d = Highlights::compute(&a)

@@ -192,27 +192,26 @@ fn notes(a: &Analysis) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use crate::analysis::{Analysis, AnalysisSettings};
-    use crate::graph::tests::tiny;
     use crate::graph::SupplyGraph;
     use crate::report::schema::Report;
+    use crate::testing::Net;
     use crate::whatif::Quiet;
 
     #[test]
     fn the_written_report_reads_back_into_the_schema_and_writes_the_same_bytes() {
         // Values (annual_value numbers), a firm sweep (time_weighted_loss written) and a
         // country sweep (omitted) all go through the round trip.
-        let ds = tiny(
-            &[
-                ("m", "CN", None),
-                ("s", "DE", None),
-                ("car", "PL", Some(50.0)),
-            ],
-            &[
-                ("car", 0, "s", 0.5, Some(10.0)),
-                ("car", 0, "m", 0.5, Some(10.0)),
-                ("s", 1, "m", 1.0, Some(4.0)),
-            ],
-        );
+        let ds = (Net::new().firm("m").firm("s").country("DE"))
+            .firm("car")
+            .country("PL")
+            .output(50.0)
+            .buys("car", "k0", "s", 0.5)
+            .value(10.0)
+            .buys("car", "k0", "m", 0.5)
+            .value(10.0)
+            .buys("s", "k1", "m", 1.0)
+            .value(4.0)
+            .build();
         let g = SupplyGraph::build(&ds);
         let a = Analysis::run(&ds, &g, None, AnalysisSettings::default(), &Quiet);
         let text = super::render(&a);
