@@ -383,11 +383,10 @@ fn single_source(a: &Analysis) -> Vec<SingleSource> {
         }) else {
             continue;
         };
-        let total: f64 = pairs.iter().filter_map(|p| p.annual_value).sum();
-        let amount = if ds.has_values && total > 0.0 {
+        let amount = if ds.weights(&ds.sourcing[a.g.rows_of(e)]).by_value() {
             SingleSourced::Value {
                 single: single.iter().filter_map(|p| p.annual_value).sum(),
-                total,
+                total: pairs.iter().filter_map(|p| p.annual_value).sum(),
             }
         } else {
             SingleSourced::Count {

@@ -76,25 +76,17 @@ pub(super) fn concentration(a: &Analysis, p: &Policy) -> Vec<Finding> {
 }
 
 /// A component's purchases at all tiers: its rows, the weight of each supplier country (in
-/// country order) and the total, weighted as MODEL §3 weighs market shares: by `annual_value`
-/// when the dataset has values and they sum above zero, else by share.
+/// country order) and the total, weighted as MODEL §3 weighs market shares
+/// ([`Dataset::weights`]).
 fn country_weights(ds: &Dataset, k: CompIdx) -> (Vec<&SourcingRow>, BTreeMap<&str, f64>, f64) {
     let rows: Vec<&SourcingRow> = ds.sourcing.iter().filter(|r| r.component == k).collect();
-    let value = |r: &SourcingRow| {
-        if ds.has_values {
-            r.annual_value.unwrap_or(0.0)
-        } else {
-            r.share
-        }
-    };
-    let by_value = rows.iter().map(|r| value(r)).sum::<f64>() > 0.0;
-    let weight = |r: &SourcingRow| if by_value { value(r) } else { r.share };
-    let total: f64 = rows.iter().map(|r| weight(r)).sum();
+    let w = ds.weights(rows.iter().copied());
+    let total: f64 = rows.iter().map(|r| w.of(r)).sum();
     let mut by_country: BTreeMap<&str, f64> = BTreeMap::new();
     for r in &rows {
         *by_country
             .entry(ds.firms[r.supplier].country.as_str())
-            .or_default() += weight(r);
+            .or_default() += w.of(r);
     }
     (rows, by_country, total)
 }
