@@ -1,7 +1,9 @@
 //! The firms table: ids (non-empty, unique), names, ISO country codes, the optional columns,
 //! and a note for ids that differ only in case.
 
-use std::collections::HashMap;
+use std::borrow::Cow;
+
+use foldhash::HashMap;
 
 use super::columns::{check_columns, non_negative, num_col, text_col, FIRMS};
 use super::country;
@@ -47,7 +49,7 @@ pub(crate) fn read_firms(
         return None;
     }
     let cols = FirmColumns::of(t, problems)?;
-    let mut seen: HashMap<&str, usize> = HashMap::new();
+    let mut seen: HashMap<&str, usize> = HashMap::default();
     let mut case = CaseNotes::default();
     let mut firms = Vec::with_capacity(t.height());
     for i in 0..t.height() {
@@ -172,13 +174,18 @@ fn country_of(
 /// first 20 such ids).
 #[derive(Default)]
 struct CaseNotes<'a> {
-    folded: HashMap<String, (&'a str, usize)>,
+    folded: HashMap<Cow<'a, str>, (&'a str, usize)>,
     notes: Vec<String>,
 }
 
 impl<'a> CaseNotes<'a> {
     fn see(&mut self, id: &'a str, row: usize) {
-        let key = id.to_lowercase();
+        // Most ids are ASCII without capitals: then they are their own folded form.
+        let key = if id.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase()) {
+            Cow::Borrowed(id)
+        } else {
+            Cow::Owned(id.to_lowercase())
+        };
         if let Some(&(other, other_row)) = self.folded.get(&key) {
             if other != id && self.notes.len() < 20 {
                 self.notes.push(format!(
