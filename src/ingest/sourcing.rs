@@ -6,6 +6,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use foldhash::HashMap;
+use rayon::prelude::*;
 
 use super::columns::{check_columns, non_negative, num_col, text_col, SOURCING};
 use super::shares::{given_share, Pair, Shares};
@@ -272,26 +273,33 @@ impl<'a> IdIndex<'a> {
     }
 
     /// The index of the id in each of the first `rows` cells of a column ([`UNKNOWN`] for an
-    /// empty or unknown id). One tight loop lets the processor overlap the memory reads of many
-    /// lookups, which the row-by-row checks cannot; an id equal to the previous row's (rows of
-    /// one buyer usually follow each other) is not looked up again.
+    /// empty or unknown id). Tight loops, on every core, let the processor overlap the memory
+    /// reads of many lookups, which the row-by-row checks cannot; an id equal to the previous
+    /// row's (rows of one buyer usually follow each other) is not looked up again.
     fn resolve_all(&self, ids: &Texts<'_>, rows: usize) -> Vec<u32> {
-        let mut last: Option<(&str, u32)> = None;
-        (0..rows)
-            .map(|i| {
-                let Some(id) = ids.get(i) else {
-                    return UNKNOWN;
-                };
-                match last {
-                    Some((prev, found)) if prev == id => found,
-                    _ => {
-                        let found = self.get(id).map_or(UNKNOWN, |f| f as u32);
-                        last = Some((id, found));
-                        found
-                    }
+        // Blocks of rows on all cores; the result is in row order whatever the thread count.
+        const BLOCK: usize = 1 << 16;
+        let mut resolved = vec![UNKNOWN; rows];
+        resolved
+            .par_chunks_mut(BLOCK)
+            .enumerate()
+            .for_each(|(b, block)| {
+                let mut last: Option<(&str, u32)> = None;
+                for (j, slot) in block.iter_mut().enumerate() {
+                    let Some(id) = ids.get(b * BLOCK + j) else {
+                        continue;
+                    };
+                    *slot = match last {
+                        Some((prev, found)) if prev == id => found,
+                        _ => {
+                            let found = self.get(id).map_or(UNKNOWN, |f| f as u32);
+                            last = Some((id, found));
+                            found
+                        }
+                    };
                 }
-            })
-            .collect()
+            });
+        resolved
     }
 
     /// The index of `id`, which becomes `next` if the id is new.
