@@ -1,7 +1,7 @@
-//! Ingest: finds datasets on disk ([`discover`]), reads their tables ([`csv`], [`parquet`] and
-//! [`xlsx`] into a [`table::Table`]; Polars is used by the first two only) and validates every
-//! rule of MODEL.md §1 ([`firms`], [`components`], [`sourcing`], [`shares`]), collecting all
-//! problems before giving up.
+//! Ingest: finds datasets on disk ([`discover`]), reads their tables into a [`table::Table`]
+//! ([`precheck`] and [`csv`], [`parquet`], [`xlsx`]; Polars is used by `csv` and `parquet`
+//! only) and validates every rule of MODEL.md §1 ([`firms`], [`components`], [`sourcing`],
+//! [`shares`]), collecting all problems before giving up.
 //!
 //! The result is a [`Dataset`] of scrisk's own types; nothing after this module sees a file.
 
@@ -12,6 +12,7 @@ mod csv;
 mod discover;
 mod firms;
 mod parquet;
+mod precheck;
 pub mod scenarios;
 mod shares;
 mod sourcing;
