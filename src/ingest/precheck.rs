@@ -254,12 +254,7 @@ fn record_rows(path: &Path) -> Vec<usize> {
             // its last byte leaves (a field start after a comma), whatever state it starts in
             // (inside a quoted field: only a quote matters).
             if let Some(block) = buf[i..n].first_chunk::<16>() {
-                let plain = if state == State::Quoted {
-                    !block.contains(&b'"')
-                } else {
-                    !block.iter().any(|&b| b == b'"' || b == b'\n' || b == b'\r')
-                };
-                if plain {
+                if is_plain(block, state == State::Quoted) {
                     after_cr = false;
                     if state != State::Quoted {
                         if !line_has_content {
@@ -308,6 +303,15 @@ fn record_rows(path: &Path) -> Vec<usize> {
         }
     }
     rows
+}
+
+/// Whether a block of bytes holds no quote and, outside a quoted field, no line break.
+fn is_plain(block: &[u8; 16], quoted: bool) -> bool {
+    if quoted {
+        !block.contains(&b'"')
+    } else {
+        !block.iter().any(|&b| b == b'"' || b == b'\n' || b == b'\r')
+    }
 }
 
 fn utf8_problem(file: &str, row: usize, col: &str, e: std::str::Utf8Error) -> Problem {

@@ -138,27 +138,13 @@ pub(crate) fn read_sourcing(
         ShareSource::EqualSplit
     };
     let mut shares = Shares::new(share_source, opts.normalize_shares, &t.file);
-    let firm_id = |i: usize| refs.firms.map_or("?", |f| f[i].id.as_str());
-    let mut rows: Vec<SourcingRow> = Vec::with_capacity(raw.len());
-    for pair in raw.chunk_by(|a, b| (a.buyer, a.component) == (b.buyer, b.component)) {
-        let (buyer_id, component_id) = (firm_id(pair[0].buyer), &components[pair[0].component].id);
-        let pair = Pair {
-            rows: pair,
-            buyer_id,
-            component_id,
-            broken: broken_pairs.contains(&(buyer_id, component_id.as_str())),
-        };
-        let of_pair = shares.of_pair(&pair, problems);
-        rows.extend(pair.rows.iter().zip(of_pair).map(|(r, share)| SourcingRow {
-            buyer: r.buyer,
-            component: r.component,
-            supplier: r.supplier,
-            share,
-            annual_value: if cols.has_values { r.value } else { None },
-            inventory_days: r.inventory,
-            row: r.row,
-        }));
-    }
+    let pairs = Pairs {
+        firms: refs.firms,
+        components: &components,
+        broken: &broken_pairs,
+        has_values: cols.has_values,
+    };
+    let rows = pairs.rows(&raw, &mut shares, problems);
     notes.extend(shares.note());
     if problems.len() > before || refs.firms.is_none() {
         return None;
@@ -170,6 +156,49 @@ pub(crate) fn read_sourcing(
         share_source,
         normalized: shares.normalized,
     })
+}
+
+/// What the rows of each (buyer, component) pair need besides themselves.
+struct Pairs<'p> {
+    firms: Option<&'p [Firm]>,
+    components: &'p [Component],
+    /// Pairs with a rejected row, by (buyer id, component id).
+    broken: &'p BTreeSet<(&'p str, &'p str)>,
+    has_values: bool,
+}
+
+impl Pairs<'_> {
+    /// The dataset's rows, with their shares: `raw` split into (buyer, component) pairs.
+    fn rows(
+        &self,
+        raw: &[RawRow],
+        shares: &mut Shares<'_>,
+        problems: &mut Vec<Problem>,
+    ) -> Vec<SourcingRow> {
+        let firm_id = |i: usize| self.firms.map_or("?", |f| f[i].id.as_str());
+        let mut rows: Vec<SourcingRow> = Vec::with_capacity(raw.len());
+        for pair in raw.chunk_by(|a, b| (a.buyer, a.component) == (b.buyer, b.component)) {
+            let buyer_id = firm_id(pair[0].buyer);
+            let component_id = self.components[pair[0].component].id.as_str();
+            let pair = Pair {
+                rows: pair,
+                buyer_id,
+                component_id,
+                broken: self.broken.contains(&(buyer_id, component_id)),
+            };
+            let of_pair = shares.of_pair(&pair, problems);
+            rows.extend(pair.rows.iter().zip(of_pair).map(|(r, share)| SourcingRow {
+                buyer: r.buyer,
+                component: r.component,
+                supplier: r.supplier,
+                share,
+                annual_value: if self.has_values { r.value } else { None },
+                inventory_days: r.inventory,
+                row: r.row,
+            }));
+        }
+        rows
+    }
 }
 
 /// Checks row `i`; keeps it when all its cells are valid, else marks its pair as broken.
