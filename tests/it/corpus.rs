@@ -1,6 +1,8 @@
 //! The input corpus: every case in `tests/corpus/bad/` holds exactly one kind of problem (its
-//! `CASE.md` says which); scrisk must report it with file, row and column, exit 2 and write no
-//! report. Every case in `tests/corpus/good/` is a valid quirk that must load.
+//! `CASE.md` says which, and quotes the lines scrisk must print for it); scrisk must report it
+//! with file, row and column, exit 2 and write no report. This corpus is the one home of each
+//! validation rule it covers; `src/ingest/tests.rs` holds only the rules it does not. Every
+//! case in `tests/corpus/good/` is a valid quirk that must load.
 
 use crate::util::{files, root, scrisk, subdirs};
 
@@ -40,6 +42,20 @@ fn every_bad_case_is_reported_and_writes_nothing() {
             "{name}: CASE.md blames {blamed}, stderr is:\n{}",
             validate.stderr
         );
+        // Each line CASE.md expects is printed as it stands (with the case's path before it).
+        let expected: Vec<&str> = case_md
+            .lines()
+            .filter_map(|l| l.strip_prefix("    error: "))
+            .collect();
+        assert!(!expected.is_empty(), "{name}: CASE.md expects no line");
+        let shown = validate.stderr.replace(&format!("{}/", case.display()), "");
+        for line in expected {
+            assert!(
+                shown.lines().any(|l| l == format!("error: {line}")),
+                "{name}: CASE.md expects `error: {line}`, stderr is:\n{}",
+                validate.stderr
+            );
+        }
         insta::assert_snapshot!(
             format!("bad_{name}"),
             validate.snapshot(&[(&corpus, "[CORPUS]")])

@@ -1,0 +1,119 @@
+//! Finding datasets on disk: dataset directories (or a directory of them), the `.xlsx`
+//! workbook a dataset may be instead, the table files of a directory, and dataset names.
+
+use std::path::{Path, PathBuf};
+
+use crate::problem::Problem;
+
+const TABLE_EXTENSIONS: [&str; 2] = ["csv", "parquet"];
+
+/// The table files of a dataset directory, by base name (`firms`, `sourcing`, `components`).
+pub(crate) fn table_files(dir: &Path, base: &str) -> Vec<PathBuf> {
+    TABLE_EXTENSIONS
+        .iter()
+        .map(|ext| dir.join(format!("{base}.{ext}")))
+        .filter(|p| p.is_file())
+        .collect()
+}
+
+/// Whether `path` is an `.xlsx` file.
+pub(crate) fn is_workbook(path: &Path) -> bool {
+    path.is_file()
+        && path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"))
+}
+
+/// The `.xlsx` workbook a dataset's tables come from: the path itself when it is a workbook, or
+/// the one workbook of a directory that holds no `firms`/`sourcing` CSV or Parquet file.
+/// (Spreadsheet lock files `~$name.xlsx` are not workbooks.)
+pub(crate) fn workbook_of(path: &Path) -> Option<PathBuf> {
+    if is_workbook(path) {
+        return Some(path.to_path_buf());
+    }
+    if !path.is_dir()
+        || !table_files(path, "firms").is_empty()
+        || !table_files(path, "sourcing").is_empty()
+    {
+        return None;
+    }
+    let mut books: Vec<PathBuf> = std::fs::read_dir(path)
+        .ok()?
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| {
+            is_workbook(p)
+                && !p
+                    .file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with("~$"))
+        })
+        .collect();
+    books.sort();
+    match books.as_slice() {
+        [one] => Some(one.clone()),
+        _ => None,
+    }
+}
+
+fn looks_like_dataset(dir: &Path) -> bool {
+    !table_files(dir, "firms").is_empty()
+        || !table_files(dir, "sourcing").is_empty()
+        || workbook_of(dir).is_some()
+}
+
+/// Expands a command-line path into dataset directories: the path itself when it holds a
+/// `firms` or `sourcing` table (or a workbook), else its immediate sub-directories that do
+/// (sorted by name).
+pub fn discover(path: &Path) -> Result<Vec<PathBuf>, Problem> {
+    let shown = path.display().to_string();
+    if !path.exists() {
+        return Err(Problem::file(shown, "no such file or directory"));
+    }
+    if is_workbook(path) {
+        return Ok(vec![path.to_path_buf()]);
+    }
+    if !path.is_dir() {
+        return Err(Problem::file(shown, "is not a directory").with_hint(
+            "a dataset is a directory holding firms.csv and sourcing.csv (or .parquet)",
+        ));
+    }
+    if looks_like_dataset(path) {
+        return Ok(vec![path.to_path_buf()]);
+    }
+    let entries = std::fs::read_dir(path)
+        .map_err(|e| Problem::file(shown.clone(), format!("cannot list directory: {e}")))?;
+    let mut found: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.is_dir() && looks_like_dataset(p))
+        .collect();
+    found.sort();
+    if found.is_empty() {
+        return Err(Problem::file(shown, "holds no dataset").with_hint(
+            "a dataset is a directory holding firms.csv and sourcing.csv (or .parquet), or one \
+             .xlsx workbook with sheets firms and sourcing; a directory of datasets holds such \
+             directories",
+        ));
+    }
+    Ok(found)
+}
+
+/// The name of a dataset directory, used for report file names.
+pub fn dataset_name(dir: &Path) -> String {
+    if is_workbook(dir) {
+        if let Some(stem) = dir.file_stem() {
+            return stem.to_string_lossy().into_owned();
+        }
+    }
+    let named = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .filter(|n| n != "." && n != "..");
+    named
+        .or_else(|| {
+            dir.canonicalize()
+                .ok()
+                .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+        })
+        .unwrap_or_else(|| "dataset".to_string())
+}

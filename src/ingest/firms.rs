@@ -1,0 +1,200 @@
+//! The firms table: ids (non-empty, unique), names, ISO country codes, the optional columns,
+//! and a note for ids that differ only in case.
+
+use std::borrow::Cow;
+
+use foldhash::HashMap;
+
+use super::columns::{check_columns, non_negative, num_col, text_col, FIRMS};
+use super::table::{Numbers, Table, Texts};
+use crate::model::{Firm, Note};
+use crate::problem::{quote, Problem};
+
+/// The columns of the firms table, as read.
+struct FirmColumns<'a> {
+    ids: Texts<'a>,
+    names: Texts<'a>,
+    countries: Texts<'a>,
+    regions: Texts<'a>,
+    groups: Texts<'a>,
+    kinds: Texts<'a>,
+    outputs: Numbers<'a>,
+    recovery: Numbers<'a>,
+}
+
+impl<'a> FirmColumns<'a> {
+    fn of(t: &'a Table, problems: &mut Vec<Problem>) -> Option<Self> {
+        Some(FirmColumns {
+            ids: text_col(t, "firm_id", problems)?,
+            names: text_col(t, "name", problems)?,
+            countries: text_col(t, "country", problems)?,
+            regions: text_col(t, "region", problems)?,
+            groups: text_col(t, "group", problems)?,
+            kinds: text_col(t, "kind", problems)?,
+            outputs: num_col(t, "annual_output_value", problems)?,
+            recovery: num_col(t, "recovery_days", problems)?,
+        })
+    }
+}
+
+/// The firms, sorted by id; `None` when the table has problems.
+pub(crate) fn read_firms(
+    t: &Table,
+    problems: &mut Vec<Problem>,
+    notes: &mut Vec<Note>,
+) -> Option<Vec<Firm>> {
+    let before = problems.len();
+    if !check_columns(t, &FIRMS, problems, notes) {
+        return None;
+    }
+    let cols = FirmColumns::of(t, problems)?;
+    let mut seen: HashMap<&str, usize> = HashMap::default();
+    let mut case = CaseNotes::default();
+    let mut firms = Vec::with_capacity(t.height());
+    for i in 0..t.height() {
+        let row = t.row(i);
+        let id = cols.ids.get(i);
+        if let Some(id) = id {
+            case.see(id, row);
+        }
+        match id {
+            None => problems.push(Problem::cell(
+                &t.file,
+                row,
+                "firm_id",
+                "is empty; every firm needs an id",
+            )),
+            Some(id) => {
+                if let Some(&first) = seen.get(id) {
+                    problems.push(Problem::cell(
+                        &t.file,
+                        row,
+                        "firm_id",
+                        format!("{} is used again (first on row {first})", quote(id)),
+                    ));
+                } else {
+                    seen.insert(id, row);
+                }
+            }
+        }
+        if let Some(firm) = firm_of_row(t, &cols, i, id, problems) {
+            firms.push(firm);
+        }
+    }
+    if problems.len() > before {
+        return None;
+    }
+    notes.extend(case.notes.into_iter().map(|message| Note {
+        file: t.file.clone(),
+        message,
+    }));
+    firms.sort_by(|a, b| a.id.cmp(&b.id));
+    Some(firms)
+}
+
+/// Checks the name, country and numbers of row `i`; the firm when they and the id are valid.
+fn firm_of_row(
+    t: &Table,
+    cols: &FirmColumns<'_>,
+    i: usize,
+    id: Option<&str>,
+    problems: &mut Vec<Problem>,
+) -> Option<Firm> {
+    let (file, row) = (t.file.as_str(), t.row(i));
+    let name = cols.names.get(i);
+    if name.is_none() {
+        problems.push(Problem::cell(
+            file,
+            row,
+            "name",
+            "is empty; every firm needs a name",
+        ));
+    }
+    let country = country_of(cols.countries.get(i), file, row, problems);
+    let output = non_negative(
+        cols.outputs.get(i),
+        file,
+        row,
+        "annual_output_value",
+        problems,
+    );
+    let rec = non_negative(cols.recovery.get(i), file, row, "recovery_days", problems);
+    let (Some(id), Some(name), Some(country), Ok(output), Ok(rec)) =
+        (id, name, country, output, rec)
+    else {
+        return None;
+    };
+    let group = cols.groups.get(i);
+    Some(Firm {
+        id: id.to_string(),
+        name: name.to_string(),
+        country,
+        region: cols.regions.get(i).map(str::to_string),
+        group: group.unwrap_or(id).to_string(),
+        group_named: group.is_some(),
+        kind: cols.kinds.get(i).map(str::to_string),
+        annual_output_value: output,
+        recovery_days: rec,
+        row,
+    })
+}
+
+/// The upper-cased ISO code of a country cell; `None` (with a problem) when it is not one.
+fn country_of(
+    cell: Option<&str>,
+    file: &str,
+    row: usize,
+    problems: &mut Vec<Problem>,
+) -> Option<String> {
+    let Some(c) = cell else {
+        problems.push(
+            Problem::cell(file, row, "country", "is empty")
+                .with_hint("use ZZ when the country is unknown"),
+        );
+        return None;
+    };
+    match crate::model::country::normalise_country(c) {
+        Ok(cc) => Some(cc),
+        Err(hint) => {
+            let mut p = Problem::cell(
+                file,
+                row,
+                "country",
+                format!("{} is not an ISO 3166-1 alpha-2 code", quote(c)),
+            );
+            p.hint = hint.map(str::to_string);
+            problems.push(p);
+            None
+        }
+    }
+}
+
+/// Ids that differ only in case are different firms, but rarely on purpose: say so (for the
+/// first 20 such ids).
+#[derive(Default)]
+struct CaseNotes<'a> {
+    folded: HashMap<Cow<'a, str>, (&'a str, usize)>,
+    notes: Vec<String>,
+}
+
+impl<'a> CaseNotes<'a> {
+    fn see(&mut self, id: &'a str, row: usize) {
+        // Most ids are ASCII without capitals: then they are their own folded form.
+        let key = if id.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase()) {
+            Cow::Borrowed(id)
+        } else {
+            Cow::Owned(id.to_lowercase())
+        };
+        if let Some(&(other, other_row)) = self.folded.get(&key) {
+            if other != id && self.notes.len() < 20 {
+                self.notes.push(format!(
+                    "firm ids {} (row {other_row}) and {} (row {row}) differ only in case; they are treated as different firms",
+                    quote(other),
+                    quote(id)
+                ));
+            }
+        } else {
+            self.folded.insert(key, (id, row));
+        }
+    }
+}

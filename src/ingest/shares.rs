@@ -1,0 +1,177 @@
+//! Shares of a (buyer, component) pair (MODEL.md §1): given in the `share` column and summing
+//! to 1 within [`SHARE_TOLERANCE`] (or rescaled with `--normalize-shares`, which leaves a
+//! note), derived from `annual_value`, or split equally when both columns are absent.
+
+use super::sourcing::RawRow;
+use super::table::NumCell;
+use crate::model::{Normalized, Note, ShareSource};
+use crate::problem::{quote, Problem};
+
+/// Shares of a pair may differ from 1 by this much (MODEL §1).
+pub const SHARE_TOLERANCE: f64 = 1e-6;
+
+/// How many rescaled pairs the `--normalize-shares` note names before it counts the rest.
+const NOTE_PAIRS: usize = 20;
+
+/// Checks a cell of a present `share` column: a finite number in (0, 1].
+pub(crate) fn given_share(
+    cell: NumCell<'_>,
+    file: &str,
+    row: usize,
+    problems: &mut Vec<Problem>,
+) -> Result<f64, ()> {
+    let problem = match cell {
+        NumCell::Num(v) if v > 0.0 && v <= 1.0 => return Ok(v),
+        NumCell::Empty => Problem::cell(file, row, "share", "is empty").with_hint(
+            "give every row a share, or drop the column to derive shares from annual_value",
+        ),
+        NumCell::Bad(s) => {
+            Problem::cell(file, row, "share", format!("{} is not a number", quote(s)))
+                .with_hint("a share is a fraction in (0, 1], e.g. 0.4 for 40%")
+        }
+        NumCell::Num(v) if !v.is_finite() => {
+            Problem::cell(file, row, "share", format!("{v} is not a finite number"))
+        }
+        NumCell::Num(v) => Problem::cell(file, row, "share", format!("{v} is outside (0, 1]"))
+            .with_hint(
+                "a share is a fraction in (0, 1], e.g. 0.4 for 40%; drop a supplier with share 0",
+            ),
+    };
+    problems.push(problem);
+    Err(())
+}
+
+/// A sum for a message: float noise removed (0.8999999999999999 → 0.9), nine decimals at most.
+fn round_for_message(x: f64) -> f64 {
+    (x * 1e9).round() / 1e9
+}
+
+/// The shares of every pair of one sourcing table, and what `--normalize-shares` did to them.
+pub(crate) struct Shares<'a> {
+    pub source: ShareSource,
+    pub normalize: bool,
+    pub file: &'a str,
+    pub normalized: Vec<Normalized>,
+    /// "buyer/component (sum …, rows …)" of each rescaled pair, for the note.
+    normalized_text: Vec<String>,
+}
+
+/// One (buyer, component) pair: its rows (sorted by supplier), ids for messages, and whether
+/// one of its rows was rejected (then its sum is not checked: it would be wrong).
+pub(crate) struct Pair<'p> {
+    pub rows: &'p [RawRow],
+    pub buyer_id: &'p str,
+    pub component_id: &'p str,
+    pub broken: bool,
+}
+
+impl<'a> Shares<'a> {
+    pub fn new(source: ShareSource, normalize: bool, file: &'a str) -> Self {
+        Shares {
+            source,
+            normalize,
+            file,
+            normalized: Vec::new(),
+            normalized_text: Vec::new(),
+        }
+    }
+
+    /// The shares of the pair's rows, in their order.
+    pub fn of_pair(&mut self, pair: &Pair<'_>, problems: &mut Vec<Problem>) -> Vec<f64> {
+        match self.source {
+            ShareSource::Given => self.given(pair, problems),
+            ShareSource::FromValues => self.from_values(pair, problems),
+            ShareSource::EqualSplit => vec![1.0 / pair.rows.len() as f64; pair.rows.len()],
+        }
+    }
+
+    fn given(&mut self, pair: &Pair<'_>, problems: &mut Vec<Problem>) -> Vec<f64> {
+        let given: Vec<f64> = pair.rows.iter().map(|r| r.share.unwrap_or(0.0)).collect();
+        let sum: f64 = given.iter().sum();
+        if pair.broken || (sum - 1.0).abs() <= SHARE_TOLERANCE {
+            return given;
+        }
+        let mut rows: Vec<usize> = pair.rows.iter().map(|r| r.row).collect();
+        rows.sort_unstable();
+        let rows_text = rows
+            .iter()
+            .map(|r| r.to_string())
+            .collect::<Vec<_>>()
+            .join(", ");
+        if self.normalize {
+            self.normalized_text.push(format!(
+                "{}/{} (sum {}, rows {rows_text})",
+                pair.buyer_id,
+                pair.component_id,
+                round_for_message(sum),
+            ));
+            self.normalized.push(Normalized {
+                buyer: pair.rows[0].buyer,
+                component: pair.rows[0].component,
+                original_sum: sum,
+            });
+            return given.iter().map(|s| s / sum).collect();
+        }
+        problems.push(
+            Problem::cell(
+                self.file,
+                rows[0],
+                "share",
+                format!(
+                    "shares of buyer {} for component {} sum to {}, not 1 (rows {rows_text})",
+                    quote(pair.buyer_id),
+                    quote(pair.component_id),
+                    round_for_message(sum),
+                ),
+            )
+            .with_hint("fix the shares, or pass --normalize-shares to rescale them"),
+        );
+        given
+    }
+
+    fn from_values(&mut self, pair: &Pair<'_>, problems: &mut Vec<Problem>) -> Vec<f64> {
+        let vals: Vec<f64> = pair.rows.iter().map(|r| r.value.unwrap_or(0.0)).collect();
+        let sum: f64 = vals.iter().sum();
+        for (r, v) in pair.rows.iter().zip(&vals) {
+            if *v == 0.0 && !pair.broken {
+                problems.push(
+                    Problem::cell(
+                        self.file,
+                        r.row,
+                        "annual_value",
+                        "is 0, so this supplier's derived share would be 0",
+                    )
+                    .with_hint("without a share column, shares come from annual_value; give a positive value or drop the row"),
+                );
+            }
+        }
+        if sum > 0.0 {
+            vals.iter().map(|v| v / sum).collect()
+        } else {
+            vals
+        }
+    }
+
+    /// The note saying which pairs `--normalize-shares` rescaled, if any.
+    pub fn note(&self) -> Option<Note> {
+        let n = self.normalized.len();
+        (n > 0).then(|| Note {
+            file: self.file.to_string(),
+            message: format!(
+                "--normalize-shares rescaled the shares of {n} (buyer, component) pair{} that did not sum to 1: {}{}",
+                if n == 1 { "" } else { "s" },
+                self.normalized_text
+                    .iter()
+                    .take(NOTE_PAIRS)
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join("; "),
+                if self.normalized_text.len() > NOTE_PAIRS {
+                    format!("; and {} more", self.normalized_text.len() - NOTE_PAIRS)
+                } else {
+                    String::new()
+                }
+            ),
+        })
+    }
+}

@@ -1,0 +1,474 @@
+//! The sourcing table: each row's references (buyer and supplier must be firms, the component
+//! must be listed when a components table exists), its numbers, repeated (buyer, component,
+//! supplier) rows, and the rows of the dataset sorted by (buyer, component, supplier) with
+//! their shares from [`super::shares`].
+
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+
+use foldhash::HashMap;
+use rayon::prelude::*;
+
+use super::columns::{check_columns, non_negative, num_col, text_col, SOURCING};
+use super::shares::{given_share, Pair, Shares};
+use super::table::{Numbers, Table, Texts};
+use super::LoadOptions;
+use crate::model::{Component, Firm, Normalized, Note, ShareSource, SourcingRow};
+use crate::problem::{quote, Problem};
+
+/// What the sourcing table yields.
+pub(crate) struct SourcingResult {
+    pub rows: Vec<SourcingRow>,
+    pub components: Vec<Component>,
+    pub has_values: bool,
+    pub share_source: ShareSource,
+    pub normalized: Vec<Normalized>,
+}
+
+/// A sourcing row with valid cells, before shares are derived or checked.
+pub(crate) struct RawRow {
+    pub buyer: usize,
+    /// While rows are read, the component's index in order of first use; then its index in
+    /// the sorted component list.
+    pub component: usize,
+    pub supplier: usize,
+    pub share: Option<f64>,
+    pub value: Option<f64>,
+    pub inventory: Option<f64>,
+    pub row: usize,
+}
+
+/// What sourcing rows refer to: the firms (or, when the firms table has problems, only the ids
+/// it names) and the listed components.
+pub(crate) struct Refs<'a> {
+    pub firms: Option<&'a [Firm]>,
+    pub named_ids: Option<&'a HashSet<&'a str>>,
+    pub listed: Option<&'a BTreeMap<String, Option<String>>>,
+}
+
+/// The columns of the sourcing table, as read.
+struct SourcingColumns<'a> {
+    buyers: Texts<'a>,
+    components: Texts<'a>,
+    suppliers: Texts<'a>,
+    shares: Numbers<'a>,
+    values: Numbers<'a>,
+    inventory: Numbers<'a>,
+    has_share: bool,
+    has_values: bool,
+}
+
+impl<'a> SourcingColumns<'a> {
+    fn of(t: &'a Table, problems: &mut Vec<Problem>) -> Option<Self> {
+        Some(SourcingColumns {
+            buyers: text_col(t, "buyer_id", problems)?,
+            components: text_col(t, "component", problems)?,
+            suppliers: text_col(t, "supplier_id", problems)?,
+            shares: num_col(t, "share", problems)?,
+            values: num_col(t, "annual_value", problems)?,
+            inventory: num_col(t, "inventory_days", problems)?,
+            has_share: t.has("share"),
+            has_values: t.has("annual_value"),
+        })
+    }
+}
+
+/// The rows read so far: valid rows, the components they name (in order of first use), and
+/// the pairs with a rejected row.
+#[derive(Default)]
+struct Reading<'a> {
+    raw: Vec<RawRow>,
+    component_index: IdIndex<'a>,
+    component_names: Vec<&'a str>,
+    broken_pairs: BTreeSet<(&'a str, &'a str)>,
+}
+
+/// Reads and checks the sourcing table; `None` when it (or the firms table) has problems.
+pub(crate) fn read_sourcing(
+    t: &Table,
+    refs: &Refs<'_>,
+    opts: LoadOptions,
+    problems: &mut Vec<Problem>,
+    notes: &mut Vec<Note>,
+) -> Option<SourcingResult> {
+    let before = problems.len();
+    if !check_columns(t, &SOURCING, problems, notes) {
+        return None;
+    }
+    let cols = SourcingColumns::of(t, problems)?;
+    let firm_index: Option<IdIndex<'_>> = refs.firms.map(|f| {
+        let mut index = IdIndex::default();
+        for (i, f) in f.iter().enumerate() {
+            index.get_or_insert(&f.id, i);
+        }
+        index
+    });
+    let resolve = |ids: &Texts<'_>| match &firm_index {
+        Some(index) if refs.firms.is_some_and(|f| f.len() < UNKNOWN as usize) => {
+            index.resolve_all(ids, t.height())
+        }
+        _ => Vec::new(),
+    };
+    let lookup = Lookup {
+        file: &t.file,
+        index: firm_index.as_ref(),
+        named_ids: refs.named_ids,
+        buyers: resolve(&cols.buyers),
+        suppliers: resolve(&cols.suppliers),
+    };
+    let mut reading = Reading::default();
+    reading.raw.reserve(t.height());
+    for i in 0..t.height() {
+        read_row(t, &cols, i, &lookup, refs, &mut reading, problems);
+    }
+    let Reading {
+        mut raw,
+        component_names,
+        broken_pairs,
+        ..
+    } = reading;
+    let components = sort_components(&mut raw, &component_names, refs.listed);
+    raw.sort_unstable_by_key(|r| (r.buyer, r.component, r.supplier, r.row));
+    repeated_rows(&raw, &t.file, problems);
+
+    let share_source = if cols.has_share {
+        ShareSource::Given
+    } else if cols.has_values {
+        ShareSource::FromValues
+    } else {
+        ShareSource::EqualSplit
+    };
+    let mut shares = Shares::new(share_source, opts.normalize_shares, &t.file);
+    let pairs = Pairs {
+        firms: refs.firms,
+        components: &components,
+        broken: &broken_pairs,
+        has_values: cols.has_values,
+    };
+    let rows = pairs.rows(&raw, &mut shares, problems);
+    notes.extend(shares.note());
+    if problems.len() > before || refs.firms.is_none() {
+        return None;
+    }
+    Some(SourcingResult {
+        rows,
+        components,
+        has_values: cols.has_values,
+        share_source,
+        normalized: shares.normalized,
+    })
+}
+
+/// What the rows of each (buyer, component) pair need besides themselves.
+struct Pairs<'p> {
+    firms: Option<&'p [Firm]>,
+    components: &'p [Component],
+    /// Pairs with a rejected row, by (buyer id, component id).
+    broken: &'p BTreeSet<(&'p str, &'p str)>,
+    has_values: bool,
+}
+
+impl Pairs<'_> {
+    /// The dataset's rows, with their shares: `raw` split into (buyer, component) pairs.
+    fn rows(
+        &self,
+        raw: &[RawRow],
+        shares: &mut Shares<'_>,
+        problems: &mut Vec<Problem>,
+    ) -> Vec<SourcingRow> {
+        let firm_id = |i: usize| self.firms.map_or("?", |f| f[i].id.as_str());
+        let mut rows: Vec<SourcingRow> = Vec::with_capacity(raw.len());
+        for pair in raw.chunk_by(|a, b| (a.buyer, a.component) == (b.buyer, b.component)) {
+            let buyer_id = firm_id(pair[0].buyer);
+            let component_id = self.components[pair[0].component].id.as_str();
+            let pair = Pair {
+                rows: pair,
+                buyer_id,
+                component_id,
+                broken: self.broken.contains(&(buyer_id, component_id)),
+            };
+            let of_pair = shares.of_pair(&pair, problems);
+            rows.extend(pair.rows.iter().zip(of_pair).map(|(r, share)| SourcingRow {
+                buyer: r.buyer,
+                component: r.component,
+                supplier: r.supplier,
+                share,
+                annual_value: if self.has_values { r.value } else { None },
+                inventory_days: r.inventory,
+                row: r.row,
+            }));
+        }
+        rows
+    }
+}
+
+/// Checks row `i`; keeps it when all its cells are valid, else marks its pair as broken.
+fn read_row<'a>(
+    t: &'a Table,
+    cols: &SourcingColumns<'a>,
+    i: usize,
+    lookup: &Lookup<'_>,
+    refs: &Refs<'_>,
+    reading: &mut Reading<'a>,
+    problems: &mut Vec<Problem>,
+) {
+    let (file, row) = (t.file.as_str(), t.row(i));
+    let n_before = problems.len();
+    let buyer = lookup.firm(
+        cols.buyers.get(i),
+        &lookup.buyers,
+        i,
+        "buyer_id",
+        row,
+        problems,
+    );
+    let supplier = lookup.firm(
+        cols.suppliers.get(i),
+        &lookup.suppliers,
+        i,
+        "supplier_id",
+        row,
+        problems,
+    );
+    let component = listed_component(cols.components.get(i), refs, file, row, problems);
+    let share = if cols.has_share {
+        given_share(cols.shares.get(i), file, row, problems).map(Some)
+    } else {
+        Ok(None)
+    };
+    let value = non_negative(cols.values.get(i), file, row, "annual_value", problems);
+    if cols.has_values && matches!(value, Ok(None)) {
+        problems.push(Problem::cell(file, row, "annual_value", "is empty").with_hint(
+            "give every row a value, or drop the column; an empty value would silently count as 0",
+        ));
+    }
+    let inv = non_negative(cols.inventory.get(i), file, row, "inventory_days", problems);
+    match (buyer, component, supplier, share, value, inv) {
+        (Some(buyer), Some(k), Some(supplier), Ok(share), Ok(value), Ok(inventory))
+            if problems.len() == n_before =>
+        {
+            let next = reading.component_names.len();
+            let component = reading.component_index.get_or_insert(k, next);
+            if component == next {
+                reading.component_names.push(k);
+            }
+            reading.raw.push(RawRow {
+                buyer,
+                component,
+                supplier,
+                share,
+                value,
+                inventory,
+                row,
+            });
+        }
+        _ => {
+            if let (Some(b), Some(k)) = (cols.buyers.get(i), cols.components.get(i)) {
+                reading.broken_pairs.insert((b, k));
+            }
+        }
+    }
+}
+
+/// Ids and their indices. An id of up to 15 bytes (nearly every id) is packed with its length
+/// into a `u128` key that the hash table holds itself: a lookup among a million firms then
+/// reads the table only, not also the id's bytes elsewhere in memory (comparing those was an
+/// eighth of ingest's CPU time at 10 M rows).
+#[derive(Default)]
+struct IdIndex<'a> {
+    short: HashMap<u128, usize>,
+    long: HashMap<&'a str, usize>,
+}
+
+/// A resolved id that names no firm.
+const UNKNOWN: u32 = u32::MAX;
+
+/// The id's bytes and length as one number, when it has at most 15 bytes.
+fn packed(id: &str) -> Option<u128> {
+    let bytes = id.as_bytes();
+    (bytes.len() < 16).then(|| {
+        let mut key = [0u8; 16];
+        key[..bytes.len()].copy_from_slice(bytes);
+        key[15] = bytes.len() as u8;
+        u128::from_le_bytes(key)
+    })
+}
+
+impl<'a> IdIndex<'a> {
+    fn get(&self, id: &str) -> Option<usize> {
+        match packed(id) {
+            Some(key) => self.short.get(&key).copied(),
+            None => self.long.get(id).copied(),
+        }
+    }
+
+    /// The index of the id in each of the first `rows` cells of a column ([`UNKNOWN`] for an
+    /// empty or unknown id). Tight loops, on every core, let the processor overlap the memory
+    /// reads of many lookups, which the row-by-row checks cannot; an id equal to the previous
+    /// row's (rows of one buyer usually follow each other) is not looked up again.
+    fn resolve_all(&self, ids: &Texts<'_>, rows: usize) -> Vec<u32> {
+        // Blocks of rows on all cores; the result is in row order whatever the thread count.
+        const BLOCK: usize = 1 << 16;
+        let mut resolved = vec![UNKNOWN; rows];
+        resolved
+            .par_chunks_mut(BLOCK)
+            .enumerate()
+            .for_each(|(b, block)| {
+                let mut last: Option<(&str, u32)> = None;
+                for (j, slot) in block.iter_mut().enumerate() {
+                    let Some(id) = ids.get(b * BLOCK + j) else {
+                        continue;
+                    };
+                    *slot = match last {
+                        Some((prev, found)) if prev == id => found,
+                        _ => {
+                            let found = self.get(id).map_or(UNKNOWN, |f| f as u32);
+                            last = Some((id, found));
+                            found
+                        }
+                    };
+                }
+            });
+        resolved
+    }
+
+    /// The index of `id`, which becomes `next` if the id is new.
+    fn get_or_insert(&mut self, id: &'a str, next: usize) -> usize {
+        match packed(id) {
+            Some(key) => *self.short.entry(key).or_insert(next),
+            None => *self.long.entry(id).or_insert(next),
+        }
+    }
+}
+
+/// Resolves buyer and supplier ids against the firms.
+struct Lookup<'a> {
+    file: &'a str,
+    /// Firm index by id; `None` when the firms table has problems.
+    index: Option<&'a IdIndex<'a>>,
+    /// With problems in firms, the ids the firms table does name, so that unknown references
+    /// are still reported in the same run.
+    named_ids: Option<&'a HashSet<&'a str>>,
+    /// The firm of each row's buyer and supplier, resolved ahead ([`IdIndex::resolve_all`]);
+    /// empty when the firms have problems.
+    buyers: Vec<u32>,
+    suppliers: Vec<u32>,
+}
+
+impl Lookup<'_> {
+    /// The firm named in row `i` of a column (`id`, resolved in `resolved` when the firms are
+    /// valid); `None` (with a problem) when it is empty or unknown.
+    fn firm(
+        &self,
+        id: Option<&str>,
+        resolved: &[u32],
+        i: usize,
+        col: &str,
+        row: usize,
+        problems: &mut Vec<Problem>,
+    ) -> Option<usize> {
+        let Some(id) = id else {
+            problems.push(Problem::cell(self.file, row, col, "is empty"));
+            return None;
+        };
+        let found = match self.index {
+            Some(index) => match resolved.get(i) {
+                Some(&f) => (f != UNKNOWN).then_some(f as usize),
+                None => index.get(id),
+            },
+            // firms has problems: check against the ids it names, resolve nothing.
+            None if self.named_ids.is_some_and(|named| !named.contains(id)) => None,
+            None => return None,
+        };
+        if found.is_none() {
+            problems.push(
+                Problem::cell(
+                    self.file,
+                    row,
+                    col,
+                    format!("{} is not a firm_id in firms", quote(id)),
+                )
+                .with_hint("every buyer and supplier must be listed in firms"),
+            );
+        }
+        found
+    }
+}
+
+/// The component of a row; `None` (with a problem) when it is empty or not listed.
+fn listed_component<'a>(
+    cell: Option<&'a str>,
+    refs: &Refs<'_>,
+    file: &str,
+    row: usize,
+    problems: &mut Vec<Problem>,
+) -> Option<&'a str> {
+    let Some(k) = cell else {
+        problems.push(Problem::cell(file, row, "component", "is empty"));
+        return None;
+    };
+    match refs.listed {
+        Some(list) if !list.contains_key(k) => {
+            problems.push(
+                Problem::cell(
+                    file,
+                    row,
+                    "component",
+                    format!("{} is not listed in components", quote(k)),
+                )
+                .with_hint("add it to components.csv, or fix the spelling"),
+            );
+            None
+        }
+        _ => Some(k),
+    }
+}
+
+/// The components, sorted by id: the listed ones plus every one the rows name. Renumbers the
+/// rows' components from order of first use to their place in that list.
+fn sort_components(
+    raw: &mut [RawRow],
+    used: &[&str],
+    listed: Option<&BTreeMap<String, Option<String>>>,
+) -> Vec<Component> {
+    let mut names: BTreeMap<&str, Option<&str>> = listed
+        .map(|l| l.iter().map(|(k, v)| (k.as_str(), v.as_deref())).collect())
+        .unwrap_or_default();
+    for &k in used {
+        names.entry(k).or_insert(None);
+    }
+    let place: HashMap<&str, usize> = names.keys().enumerate().map(|(i, k)| (*k, i)).collect();
+    let renumber: Vec<usize> = used.iter().map(|k| place[k]).collect();
+    for r in raw.iter_mut() {
+        r.component = renumber[r.component];
+    }
+    names
+        .into_iter()
+        .map(|(id, name)| Component {
+            id: id.to_string(),
+            name: name.map(str::to_string),
+        })
+        .collect()
+}
+
+/// Reports each row that repeats an earlier row's (buyer, component, supplier); `raw` is
+/// sorted by those and then by row.
+fn repeated_rows(raw: &[RawRow], file: &str, problems: &mut Vec<Problem>) {
+    for w in raw.windows(2) {
+        if (w[0].buyer, w[0].component, w[0].supplier)
+            == (w[1].buyer, w[1].component, w[1].supplier)
+        {
+            problems.push(
+                Problem::cell(
+                    file,
+                    w[1].row,
+                    "supplier_id",
+                    format!(
+                        "duplicate row: same buyer, component and supplier as row {}",
+                        w[0].row
+                    ),
+                )
+                .with_hint("merge the two rows into one (add their shares and values)"),
+            );
+        }
+    }
+}
