@@ -136,8 +136,13 @@ proptest! {
         let mut more = cuts.clone();
         more.push((extra.0 % ds.firms.len(), extra.1));
         let after = availability(&ds, &merge(&more));
+        // Inside a cycle the iteration stops once no step moves a value by more than
+        // CONVERGENCE (1e-12); slow geometric convergence leaves each result a few 1e-12 above
+        // the exact fixed point (the saved case: 0.30358668240[4-6] against an exact
+        // 0.3035866824010), so two runs can differ by that much in either direction. 1e-9 is
+        // the precision the JSON contract is checked to.
         for (f, (x, y)) in before.iter().zip(&after).enumerate() {
-            prop_assert!(*y <= *x + 1e-12, "firm {f}: {x} -> {y}");
+            prop_assert!(*y <= *x + 1e-9, "firm {f}: {x} -> {y}");
         }
     }
 
