@@ -219,7 +219,7 @@ fn supply_graph(ds: &Dataset) -> DiGraph<(), f64> {
 /// order in most data) get neighbouring component indices, which keeps the propagation's
 /// per-component arrays in cache.
 fn components(graph: &DiGraph<(), f64>) -> (Vec<Vec<FirmIdx>>, Vec<u32>) {
-    let mut sccs: Vec<Vec<FirmIdx>> = petgraph::algo::kosaraju_scc(graph)
+    let sccs: Vec<Vec<FirmIdx>> = petgraph::algo::kosaraju_scc(graph)
         .into_iter()
         .rev()
         .map(|c| {
@@ -256,10 +256,10 @@ fn components(graph: &DiGraph<(), f64>) -> (Vec<Vec<FirmIdx>>, Vec<u32>) {
     let mut order: Vec<usize> = (0..sccs.len()).collect();
     order.sort_by_key(|&i| (level[i], sccs[i][0]));
     let levels = order.iter().map(|&i| level[i]).collect();
-    let sccs = order
-        .iter()
-        .map(|&i| std::mem::take(&mut sccs[i]))
-        .collect();
+    // Fresh vectors allocated in the final order: the propagation reads `sccs[c]` of every
+    // component it visits in about this order, so their heap blocks are laid out in it too
+    // (moving the vectors would keep kosaraju_scc's reverse allocation order).
+    let sccs = order.iter().map(|&i| sccs[i].clone()).collect();
     (sccs, levels)
 }
 

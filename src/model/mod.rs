@@ -75,8 +75,8 @@ impl SourcingRow {
 pub enum Weights {
     /// Each row weighs its `annual_value`.
     Value,
-    /// Each row weighs its `share`: a share of one pair, or, across several pairs, a share
-    /// that the callers average over components or sum over rows, as each documents.
+    /// Each row weighs its `share`. Across several pairs, a buyer's shares are averaged over
+    /// its components ([`Dataset::purchase_share`]); a component's are summed over its rows.
     Share,
 }
 
