@@ -8,26 +8,25 @@ use crate::whatif::{self, Observer, WhatIf, WhatIfSettings};
 
 /// Settings of an analysis.
 #[derive(Debug, Clone, Default)]
-pub struct AnalysisSettings {
-    pub thresholds: Thresholds,
-    pub whatif: WhatIfSettings,
+pub(crate) struct AnalysisSettings {
+    pub(crate) thresholds: Thresholds,
+    pub(crate) whatif: WhatIfSettings,
 }
 
 /// Everything a report shows about one dataset.
-pub struct Analysis<'a> {
-    pub ds: &'a Dataset,
-    pub g: &'a SupplyGraph,
-    pub metrics: Metrics,
-    pub whatif: WhatIf,
+pub(crate) struct Analysis<'a> {
+    pub(crate) ds: &'a Dataset,
+    pub(crate) g: &'a SupplyGraph,
+    pub(crate) metrics: Metrics,
+    pub(crate) whatif: WhatIf,
     /// Data coverage of each end firm, in `g.end_firms` order.
-    pub coverage: Vec<(FirmIdx, f64)>,
-    pub settings: AnalysisSettings,
+    pub(crate) coverage: Vec<(FirmIdx, f64)>,
 }
 
 impl<'a> Analysis<'a> {
     /// Runs the analysis. `cli` is the scenario built from `--cut` flags, if any; `observer`
     /// sees each sweep entry and each phase.
-    pub fn run(
+    pub(crate) fn run(
         ds: &'a Dataset,
         g: &'a SupplyGraph,
         cli: Option<&Scenario>,
@@ -49,12 +48,11 @@ impl<'a> Analysis<'a> {
             metrics,
             whatif,
             coverage,
-            settings,
         }
     }
 
     /// A firm's id.
-    pub fn id(&self, f: FirmIdx) -> &str {
+    pub(crate) fn id(&self, f: FirmIdx) -> &str {
         &self.ds.firms[f].id
     }
 }

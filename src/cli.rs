@@ -25,11 +25,11 @@ Exit status:
 #[command(name = "scrisk", version, after_help = EXIT_CODES, max_term_width = 100)]
 pub struct Cli {
     #[command(subcommand)]
-    pub command: Command,
+    pub(crate) command: Command,
 }
 
 #[derive(Debug, Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     /// Check datasets against the format and print a one-line summary of each valid one.
     ///
     /// Every problem is reported with its file, row (header = row 1) and column; nothing is
@@ -77,18 +77,18 @@ pub enum Command {
 }
 
 #[derive(Debug, Args)]
-pub struct InitArgs {
+pub(crate) struct InitArgs {
     /// Where to write the policy.
     #[arg(value_name = "FILE", default_value = "scrisk.toml")]
-    pub path: PathBuf,
+    pub(crate) path: PathBuf,
     /// Overwrite an existing file.
     #[arg(long)]
-    pub force: bool,
+    pub(crate) force: bool,
 }
 
 /// Output formats of `scrisk check`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum CheckFormat {
+pub(crate) enum CheckFormat {
     /// A readable list of findings.
     Text,
     /// The findings as JSON.
@@ -96,69 +96,69 @@ pub enum CheckFormat {
 }
 
 #[derive(Debug, Args)]
-pub struct CheckArgs {
+pub(crate) struct CheckArgs {
     #[command(flatten)]
-    pub input: InputArgs,
+    pub(crate) input: InputArgs,
     /// The policy file. Without it, ./scrisk.toml if present, else the built-in defaults
     /// (the ones `scrisk init` writes).
     #[arg(long, value_name = "FILE")]
-    pub policy: Option<PathBuf>,
+    pub(crate) policy: Option<PathBuf>,
     /// The date waivers are checked against (YYYY-MM-DD); default: today (UTC).
     #[arg(long, value_name = "DATE", value_parser = parse_date)]
-    pub today: Option<jiff::civil::Date>,
+    pub(crate) today: Option<jiff::civil::Date>,
     /// How to print the findings.
     #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
-    pub format: CheckFormat,
+    pub(crate) format: CheckFormat,
     #[command(flatten)]
-    pub recovery: RecoveryArgs,
+    pub(crate) recovery: RecoveryArgs,
 }
 
 #[derive(Debug, Args)]
-pub struct DiffArgs {
+pub(crate) struct DiffArgs {
     /// The earlier JSON report.
     #[arg(value_name = "OLD.json")]
-    pub old: PathBuf,
+    pub(crate) old: PathBuf,
     /// The later JSON report.
     #[arg(value_name = "NEW.json")]
-    pub new: PathBuf,
+    pub(crate) new: PathBuf,
 }
 
 #[derive(Debug, Args)]
-pub struct GenerateArgs {
+pub(crate) struct GenerateArgs {
     /// Directory to write firms.csv, sourcing.csv, scenarios.toml and dataset.toml to.
     #[arg(value_name = "OUT")]
-    pub out: PathBuf,
+    pub(crate) out: PathBuf,
     /// Number of firms (at least 12: two per tier).
     #[arg(long, default_value_t = 10_000,
           value_parser = clap::value_parser!(u64).range(crate::synth::MIN_FIRMS as u64..))]
-    pub firms: u64,
+    pub(crate) firms: u64,
     /// Seed of the random generator.
     #[arg(long, default_value_t = 1)]
-    pub seed: u64,
+    pub(crate) seed: u64,
     /// Overwrite existing dataset files in OUT.
     #[arg(long)]
-    pub force: bool,
+    pub(crate) force: bool,
 }
 
 #[derive(Debug, Args)]
-pub struct WhatifArgs {
+pub(crate) struct WhatifArgs {
     #[command(flatten)]
-    pub input: InputArgs,
+    pub(crate) input: InputArgs,
     /// A cut: firm:ID, country:CC, region:NAME or group:NAME, optionally =SEVERITY in (0, 1]
     /// (default 1, a full stop). Repeatable; at least one.
     #[arg(long = "cut", value_name = "SELECTOR[=SEVERITY]", required = true)]
-    pub cuts: Vec<CutSpec>,
+    pub(crate) cuts: Vec<CutSpec>,
     /// How long the disruption lasts (time to recover), in days. Default: the largest
     /// recovery_days of the cut firms, else --recovery-days.
     #[arg(long, value_name = "N", value_parser = parse_days, allow_negative_numbers = true)]
-    pub days: Option<f64>,
+    pub(crate) days: Option<f64>,
     #[command(flatten)]
-    pub recovery: RecoveryArgs,
+    pub(crate) recovery: RecoveryArgs,
 }
 
 /// The time to recover of firms that give none, shared by every command that runs what-ifs.
 #[derive(Debug, Args)]
-pub struct RecoveryArgs {
+pub(crate) struct RecoveryArgs {
     /// Time to recover, in days, for a cut whose scenario gives no duration and whose firms give
     /// no recovery_days (scenarios, sweeps and the time-to-survive rule).
     #[arg(
@@ -168,32 +168,32 @@ pub struct RecoveryArgs {
         value_parser = parse_days,
         allow_negative_numbers = true
     )]
-    pub recovery_days: f64,
+    pub(crate) recovery_days: f64,
 }
 
 /// Options shared by every command that loads datasets.
 #[derive(Debug, Args)]
-pub struct InputArgs {
+pub(crate) struct InputArgs {
     /// Dataset directories (firms and sourcing as .csv or .parquet, or one .xlsx workbook with
     /// sheets firms and sourcing), .xlsx workbooks, or directories whose sub-directories are
     /// datasets.
     #[arg(value_name = "PATH", required = true)]
-    pub paths: Vec<PathBuf>,
+    pub(crate) paths: Vec<PathBuf>,
     /// Rescale the shares of a (buyer, component) that do not sum to 1, instead of rejecting
     /// them; the report says which pairs were rescaled.
     #[arg(long)]
-    pub normalize_shares: bool,
+    pub(crate) normalize_shares: bool,
 }
 
 #[derive(Debug, Args)]
-pub struct ValidateArgs {
+pub(crate) struct ValidateArgs {
     #[command(flatten)]
-    pub input: InputArgs,
+    pub(crate) input: InputArgs,
 }
 
 /// Report formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
+pub(crate) enum Format {
     /// Markdown for people (reports/<dataset>.md).
     Markdown,
     /// JSON for machines (reports/<dataset>.json).
@@ -203,31 +203,31 @@ pub enum Format {
 }
 
 #[derive(Debug, Args)]
-pub struct AnalyzeArgs {
+pub(crate) struct AnalyzeArgs {
     #[command(flatten)]
-    pub input: InputArgs,
+    pub(crate) input: InputArgs,
     /// Directory the reports are written to (created if missing).
     #[arg(long, value_name = "DIR", default_value = "reports")]
-    pub out: PathBuf,
+    pub(crate) out: PathBuf,
     /// Which reports to write.
     #[arg(long, value_enum, default_value_t = Format::Markdown)]
-    pub format: Format,
+    pub(crate) format: Format,
     /// A what-if cut, reported as the scenario "cli": firm:ID, country:CC, region:NAME or
     /// group:NAME, optionally =SEVERITY in (0, 1] (default 1, a full stop). Repeatable.
     #[arg(long = "cut", value_name = "SELECTOR[=SEVERITY]")]
-    pub cuts: Vec<CutSpec>,
+    pub(crate) cuts: Vec<CutSpec>,
     #[command(flatten)]
-    pub recovery: RecoveryArgs,
+    pub(crate) recovery: RecoveryArgs,
     /// Never show a progress bar (it is shown only when stderr is a terminal anyway).
     #[arg(long)]
-    pub no_progress: bool,
+    pub(crate) no_progress: bool,
     /// Print the wall time of each phase (load, metrics, sweeps, rendering) to stderr.
     #[arg(long)]
-    pub timings: bool,
+    pub(crate) timings: bool,
     /// Skip the N-1 sweeps over firms, countries, regions and groups (and hidden
     /// concentration, which needs the country sweep): for very large datasets.
     #[arg(long)]
-    pub no_sweep: bool,
+    pub(crate) no_sweep: bool,
 }
 
 /// A number of days: finite and not negative.

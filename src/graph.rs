@@ -9,7 +9,6 @@
 //! reads are derived from the graph here, once. A what-if cut is a capacity vector over the
 //! nodes, never a removed node.
 
-use std::collections::VecDeque;
 use std::ops::Range;
 
 use petgraph::graph::{DiGraph, NodeIndex};
@@ -19,22 +18,20 @@ use crate::model::{Dataset, FirmIdx};
 
 /// The supplier graph and the structure derived from it.
 #[derive(Debug, Clone)]
-pub struct SupplyGraph {
-    /// supplier → buyer, one edge per distinct pair, weight = inventory days.
-    graph: DiGraph<(), f64>,
+pub(crate) struct SupplyGraph {
     /// End firms (MODEL §2), sorted.
-    pub end_firms: Vec<FirmIdx>,
+    pub(crate) end_firms: Vec<FirmIdx>,
     /// V(E) for each entry of `end_firms`.
-    pub end_values: Vec<f64>,
+    pub(crate) end_values: Vec<f64>,
     /// Strongly connected components in topological order (suppliers before buyers): by
     /// condensation level, then by first firm. The firms inside each are sorted.
-    pub sccs: Vec<Vec<FirmIdx>>,
+    pub(crate) sccs: Vec<Vec<FirmIdx>>,
     /// Position in `sccs` of each firm's component.
-    pub scc_of: Vec<usize>,
+    pub(crate) scc_of: Vec<usize>,
     /// Level of each entry of `sccs` in the condensation: 0 for components that buy from no
     /// other, else one more than the highest level they buy from. Components of one level
     /// never feed each other.
-    pub levels: Vec<u32>,
+    pub(crate) levels: Vec<u32>,
     /// Sourcing rows of each firm as a buyer (a range into the sorted sourcing table).
     rows: Vec<Range<usize>>,
     /// Distinct buyers of each firm (excluding itself), sorted: CSR offsets and targets.
@@ -49,7 +46,7 @@ pub struct SupplyGraph {
 
 impl SupplyGraph {
     /// Builds the graph. The dataset's sourcing rows must be sorted by buyer (ingest does that).
-    pub fn build(ds: &Dataset) -> Self {
+    pub(crate) fn build(ds: &Dataset) -> Self {
         let n = ds.firms.len();
         let mut rows = vec![0..0; n];
         let mut start = 0;
@@ -110,8 +107,9 @@ impl SupplyGraph {
                 scc_of[f] = i;
             }
         }
+        // The petgraph graph has served (edges deduplicated, SCCs, levels, adjacency): it is
+        // dropped here rather than kept as a second copy of every edge beside the arrays.
         SupplyGraph {
-            graph,
             end_firms,
             end_values,
             sccs,
@@ -126,64 +124,35 @@ impl SupplyGraph {
         }
     }
 
-    /// The petgraph graph: node index == [`FirmIdx`], one supplier → buyer edge per distinct
-    /// pair, weighted by inventory days.
-    pub fn graph(&self) -> &DiGraph<(), f64> {
-        &self.graph
-    }
-
-    /// Number of firms.
-    pub fn len(&self) -> usize {
-        self.rows.len()
-    }
-
-    /// Whether the graph has no firms.
-    pub fn is_empty(&self) -> bool {
-        self.rows.is_empty()
+    /// Number of distinct supplier → buyer edges.
+    #[cfg(test)]
+    fn edge_count(&self) -> usize {
+        self.buyer_list.len()
     }
 
     /// The range of [`Dataset::sourcing`] holding `firm`'s rows as a buyer.
-    pub fn rows_of(&self, firm: FirmIdx) -> Range<usize> {
+    pub(crate) fn rows_of(&self, firm: FirmIdx) -> Range<usize> {
         self.rows[firm].clone()
     }
 
     /// Distinct firms `firm` supplies (other than itself), sorted.
-    pub fn buyers(&self, firm: FirmIdx) -> &[FirmIdx] {
+    pub(crate) fn buyers(&self, firm: FirmIdx) -> &[FirmIdx] {
         &self.buyer_list[self.buyer_start[firm]..self.buyer_start[firm + 1]]
     }
 
     /// Inventory days on the edges to [`Self::buyers`], in the same order.
-    pub fn buyer_days(&self, firm: FirmIdx) -> &[f64] {
+    pub(crate) fn buyer_days(&self, firm: FirmIdx) -> &[f64] {
         &self.buyer_days[self.buyer_start[firm]..self.buyer_start[firm + 1]]
     }
 
     /// Distinct firms that supply `firm` (other than itself), sorted.
-    pub fn suppliers(&self, firm: FirmIdx) -> &[FirmIdx] {
+    pub(crate) fn suppliers(&self, firm: FirmIdx) -> &[FirmIdx] {
         &self.supplier_list[self.supplier_start[firm]..self.supplier_start[firm + 1]]
     }
 
     /// Strongly connected components with more than one firm: the supply cycles.
-    pub fn cycles(&self) -> impl Iterator<Item = &Vec<FirmIdx>> {
+    pub(crate) fn cycles(&self) -> impl Iterator<Item = &Vec<FirmIdx>> {
         self.sccs.iter().filter(|c| c.len() > 1)
-    }
-
-    /// Tier of every firm with respect to end firm `end`: the fewest edges from the firm to
-    /// `end` (its direct suppliers are tier 1, `end` itself tier 0); `None` when it does not
-    /// reach `end`. Breadth-first, so the input cannot drive recursion depth.
-    pub fn tiers_to(&self, end: FirmIdx) -> Vec<Option<u32>> {
-        let mut tier = vec![None; self.len()];
-        tier[end] = Some(0);
-        let mut queue = VecDeque::from([end]);
-        while let Some(f) = queue.pop_front() {
-            let next = tier[f].map_or(0, |t| t + 1);
-            for &s in self.suppliers(f) {
-                if tier[s].is_none() {
-                    tier[s] = Some(next);
-                    queue.push_back(s);
-                }
-            }
-        }
-        tier
     }
 }
 
@@ -395,14 +364,8 @@ mod tests {
             [level("mine"), level("a"), level("oem"), level("oem2")],
             [0, 1, 2, 3]
         );
-        let t = g.tiers_to(id("oem2"));
-        assert_eq!(t[id("oem")], Some(1));
-        assert_eq!(t[id("b")], Some(2));
-        assert_eq!(t[id("a")], Some(3));
-        assert_eq!(t[id("mine")], Some(4));
-        assert_eq!(g.tiers_to(id("oem"))[id("oem2")], None);
         // The in-house row is no edge.
-        assert_eq!(g.graph().edge_count(), 5);
+        assert_eq!(g.edge_count(), 5);
         assert_eq!(g.rows_of(id("oem")).len(), 2);
     }
 
@@ -420,7 +383,7 @@ mod tests {
             .build();
         let g = SupplyGraph::build(&ds);
         let id = |s: &str| ds.firm_index(s).unwrap();
-        assert_eq!(g.graph().edge_count(), 3);
+        assert_eq!(g.edge_count(), 3);
         assert_eq!(g.buyers(id("a")), [id("oem")]);
         assert_eq!(g.buyer_days(id("a")), [4.0]);
         assert_eq!(g.buyers(id("b")), [id("oem"), id("x")]);

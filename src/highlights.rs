@@ -20,19 +20,19 @@ use crate::whatif::sweep::SweepEntry;
 
 /// What a finding is ranked by (see [`finding_order`]).
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Severity<'a> {
+pub(crate) struct Severity<'a> {
     /// Time-weighted loss (MODEL §6): value at risk × exposure days, the loss of the event.
-    pub event_loss: f64,
+    pub(crate) event_loss: f64,
     /// Annual value at risk (MODEL §5).
-    pub value_at_risk: f64,
+    pub(crate) value_at_risk: f64,
     /// The finding's id: a firm, country or scenario name.
-    pub id: &'a str,
+    pub(crate) id: &'a str,
 }
 
 impl Severity<'_> {
     /// A sweep entry's severity; entries without a time-weighted loss (the country, region and
     /// group sweeps) rank by value at risk.
-    pub fn of_entry(e: &SweepEntry) -> Severity<'_> {
+    pub(crate) fn of_entry(e: &SweepEntry) -> Severity<'_> {
         Severity {
             event_loss: e.time_weighted_loss.unwrap_or(0.0),
             value_at_risk: e.value_at_risk,
@@ -41,7 +41,7 @@ impl Severity<'_> {
     }
 
     /// A scenario's severity: its end firms' time-weighted losses summed in end-firm order.
-    pub fn of_scenario(s: &ScenarioResult) -> Severity<'_> {
+    pub(crate) fn of_scenario(s: &ScenarioResult) -> Severity<'_> {
         Severity {
             event_loss: s.end_firms.iter().map(|e| e.time_weighted_loss).sum(),
             value_at_risk: s.total_value_at_risk,
@@ -54,7 +54,7 @@ impl Severity<'_> {
 /// larger annual value at risk, then the smaller id. Total on floats (`total_cmp`), so the
 /// choice never depends on input order. The JSON ranking of §7 (value at risk, then key) is a
 /// list order and stays as MODEL.md fixes it; this rule is for choosing what to lead with.
-pub fn finding_order(a: &Severity, b: &Severity) -> Ordering {
+pub(crate) fn finding_order(a: &Severity, b: &Severity) -> Ordering {
     b.event_loss
         .total_cmp(&a.event_loss)
         .then_with(|| b.value_at_risk.total_cmp(&a.value_at_risk))
@@ -75,7 +75,7 @@ fn ranked<T>(
 /// A source's verification status as the dataset's author tags it in `dataset.toml` (the tags
 /// of the research notes the shipped datasets are built from).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SourceStatus {
+pub(crate) enum SourceStatus {
     /// `V`: seen in the source.
     Verified,
     /// `V2`: seen in a transcription of the source.
@@ -88,7 +88,7 @@ pub enum SourceStatus {
 
 impl SourceStatus {
     /// The status of a tag (case and surrounding space ignored); `None` for other text.
-    pub fn parse(tag: &str) -> Option<Self> {
+    pub(crate) fn parse(tag: &str) -> Option<Self> {
         match tag.trim().to_ascii_uppercase().as_str() {
             "V" => Some(Self::Verified),
             "V2" => Some(Self::Transcribed),
@@ -99,7 +99,7 @@ impl SourceStatus {
     }
 
     /// The tag as written in `dataset.toml`.
-    pub fn tag(self) -> &'static str {
+    pub(crate) fn tag(self) -> &'static str {
         match self {
             Self::Verified => "V",
             Self::Transcribed => "V2",
@@ -111,17 +111,17 @@ impl SourceStatus {
 
 /// Per end firm with single-source pairs: its largest one and how much is single-sourced.
 #[derive(Debug, Clone, PartialEq)]
-pub struct SingleSource {
-    pub end_firm: FirmIdx,
+pub(crate) struct SingleSource {
+    pub(crate) end_firm: FirmIdx,
     /// The single-sourced component of the largest value (ties: the smaller component).
-    pub component: CompIdx,
-    pub supplier: FirmIdx,
-    pub amount: SingleSourced,
+    pub(crate) component: CompIdx,
+    pub(crate) supplier: FirmIdx,
+    pub(crate) amount: SingleSourced,
 }
 
 /// How much of an end firm's purchases is single-sourced.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub enum SingleSourced {
+pub(crate) enum SingleSourced {
     /// By purchase value (the dataset has values and the firm's total is positive).
     Value { single: f64, total: f64 },
     /// By count of components otherwise.
@@ -140,28 +140,28 @@ impl SingleSourced {
 
 /// The country that supplies more than half of the most components.
 #[derive(Debug, Clone, PartialEq)]
-pub struct DominantCountry {
-    pub country: String,
+pub(crate) struct DominantCountry {
+    pub(crate) country: String,
     /// Indices into `metrics.components`, largest country share first (ties: component).
-    pub components: Vec<usize>,
+    pub(crate) components: Vec<usize>,
 }
 
 /// Every firm on a supply path from a chokepoint to the end firms it stops.
 #[derive(Debug, Clone, PartialEq)]
-pub struct ChokepointPaths {
+pub(crate) struct ChokepointPaths {
     /// Index into `whatif.sweeps.firms`.
-    pub entry: usize,
-    pub firm: FirmIdx,
+    pub(crate) entry: usize,
+    pub(crate) firm: FirmIdx,
     /// End firms it stops, sorted.
-    pub stops: Vec<FirmIdx>,
+    pub(crate) stops: Vec<FirmIdx>,
     /// Firms downstream of `firm` and upstream of `stops` (both ends included), sorted.
-    pub nodes: Vec<FirmIdx>,
+    pub(crate) nodes: Vec<FirmIdx>,
 }
 
 impl ChokepointPaths {
     /// The sourcing edges between the nodes, as (supplier, buyer, component), sorted and
     /// without in-house rows. Computed on demand: only a diagram small enough to draw needs it.
-    pub fn edges(&self, ds: &Dataset) -> Vec<(FirmIdx, FirmIdx, CompIdx)> {
+    pub(crate) fn edges(&self, ds: &Dataset) -> Vec<(FirmIdx, FirmIdx, CompIdx)> {
         let on = |f: FirmIdx| self.nodes.binary_search(&f).is_ok();
         let set: BTreeSet<(FirmIdx, FirmIdx, CompIdx)> = ds
             .sourcing
@@ -176,40 +176,40 @@ impl ChokepointPaths {
 /// What the report leads with. Indices refer to the lists of the [`Analysis`] it was computed
 /// from.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Highlights {
+pub(crate) struct Highlights {
     /// The firm of each firm-sweep entry (its key is the firm's id), in sweep order.
-    pub sweep_firms: Vec<FirmIdx>,
+    pub(crate) sweep_firms: Vec<FirmIdx>,
     /// Firm-sweep entry leading by [`finding_order`] among those with value at risk.
-    pub most_critical: Option<usize>,
+    pub(crate) most_critical: Option<usize>,
     /// Firm-sweep entries that stop an end firm completely, by [`finding_order`].
-    pub chokepoints: Vec<usize>,
+    pub(crate) chokepoints: Vec<usize>,
     /// Paths from the first chokepoint.
-    pub paths: Option<ChokepointPaths>,
+    pub(crate) paths: Option<ChokepointPaths>,
     /// Country-sweep entry leading by [`finding_order`] among those with value at risk.
-    pub worst_country: Option<usize>,
+    pub(crate) worst_country: Option<usize>,
     /// Scenario leading by [`finding_order`] among those with value at risk.
-    pub worst_scenario: Option<usize>,
+    pub(crate) worst_scenario: Option<usize>,
     /// `metrics.components` by supplier HHI, then weight, descending, then component.
-    pub by_concentration: Vec<usize>,
+    pub(crate) by_concentration: Vec<usize>,
     /// The component most dependent on one country (share, then weight, then component).
-    pub most_country_dependent: Option<usize>,
-    pub dominant_country: Option<DominantCountry>,
+    pub(crate) most_country_dependent: Option<usize>,
+    pub(crate) dominant_country: Option<DominantCountry>,
     /// End firms with single-source pairs, most single-sourced (value or count) first.
-    pub single_source: Vec<SingleSource>,
+    pub(crate) single_source: Vec<SingleSource>,
     /// `whatif.hidden` by gap (all-tier exposure − tier-1 share) descending, then firm, country.
-    pub hidden: Vec<usize>,
+    pub(crate) hidden: Vec<usize>,
     /// `whatif.hidden` rows of the end firm of the largest gap, by exposure descending, then
     /// country.
-    pub hidden_chart: Vec<usize>,
+    pub(crate) hidden_chart: Vec<usize>,
     /// Indices into `meta.sources` tagged [`SourceStatus::Unverified`].
-    pub unverified_sources: Vec<usize>,
+    pub(crate) unverified_sources: Vec<usize>,
     /// Number of supply cycles.
-    pub cycles: usize,
+    pub(crate) cycles: usize,
 }
 
 impl Highlights {
     /// Selects the highlights of an analysis.
-    pub fn compute(a: &Analysis) -> Highlights {
+    pub(crate) fn compute(a: &Analysis) -> Highlights {
         let w = &a.whatif;
         let sweep_firms: Vec<FirmIdx> = w
             .sweeps

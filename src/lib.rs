@@ -18,25 +18,25 @@
 //! This is an application's internal API, not a library with semver promises: items are
 //! `pub(crate)` unless the binary or the fuzz targets need them.
 
-pub mod analysis;
+pub(crate) mod analysis;
 pub mod cli;
-pub mod commands;
+pub(crate) mod commands;
 pub mod exit;
 pub mod fuzzing;
-pub mod graph;
-pub mod highlights;
-pub mod ingest;
-pub mod metrics;
-pub mod model;
-pub mod output;
-pub mod policy;
-pub mod problem;
-pub mod report;
+pub(crate) mod graph;
+pub(crate) mod highlights;
+pub(crate) mod ingest;
+pub(crate) mod metrics;
+pub(crate) mod model;
+pub(crate) mod output;
+pub(crate) mod policy;
+pub(crate) mod problem;
+pub(crate) mod report;
 pub mod run;
-pub mod settings;
-pub mod synth;
-pub mod text;
-pub mod whatif;
+pub(crate) mod settings;
+pub(crate) mod synth;
+pub(crate) mod text;
+pub(crate) mod whatif;
 
 #[cfg(test)]
 mod proptests;

@@ -13,11 +13,11 @@ use crate::model::{pair_runs, CompIdx, Dataset, FirmIdx, SourcingRow};
 
 /// HHI level thresholds (US 2023 Merger Guidelines by default).
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Thresholds {
+pub(crate) struct Thresholds {
     /// Above this is `high` (1,800).
-    pub high: f64,
+    pub(crate) high: f64,
     /// From this up to `high` is `moderate` (1,000).
-    pub moderate: f64,
+    pub(crate) moderate: f64,
 }
 
 impl Default for Thresholds {
@@ -32,7 +32,7 @@ impl Default for Thresholds {
 /// Concentration level of an HHI.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Level {
+pub(crate) enum Level {
     Low,
     Moderate,
     High,
@@ -40,7 +40,7 @@ pub enum Level {
 
 impl Level {
     /// `high` above `t.high`, `moderate` from `t.moderate` to `t.high`, else `low`.
-    pub fn of(hhi: f64, t: Thresholds) -> Level {
+    pub(crate) fn of(hhi: f64, t: Thresholds) -> Level {
         if hhi > t.high {
             Level::High
         } else if hhi >= t.moderate {
@@ -51,7 +51,7 @@ impl Level {
     }
 
     /// The name used in reports.
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Level::Low => "low",
             Level::Moderate => "moderate",
@@ -63,7 +63,7 @@ impl Level {
 /// How a (buyer, component) pair is sourced (MODEL §4).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "kebab-case")]
-pub enum Exposure {
+pub(crate) enum Exposure {
     SingleSource,
     InHouse,
     SingleCountry,
@@ -72,7 +72,7 @@ pub enum Exposure {
 
 impl Exposure {
     /// The name used in reports and JSON.
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Exposure::SingleSource => "single-source",
             Exposure::InHouse => "in-house",
@@ -83,13 +83,13 @@ impl Exposure {
 }
 
 /// Herfindahl–Hirschman index of shares (fractions): sum of (100 s)², 0 to 10,000.
-pub fn hhi<I: IntoIterator<Item = f64>>(shares: I) -> f64 {
+pub(crate) fn hhi<I: IntoIterator<Item = f64>>(shares: I) -> f64 {
     shares.into_iter().map(|s| (100.0 * s) * (100.0 * s)).sum()
 }
 
 /// Effective number of suppliers: 10,000 / HHI (infinite for HHI 0, which cannot occur for a
 /// pair with suppliers).
-pub fn effective_number(hhi: f64) -> f64 {
+pub(crate) fn effective_number(hhi: f64) -> f64 {
     10_000.0 / hhi
 }
 
@@ -104,51 +104,51 @@ fn hhi_by<K: Ord>(items: impl Iterator<Item = (K, f64)>) -> f64 {
 
 /// Metrics of one (buyer, component) pair.
 #[derive(Debug, Clone, PartialEq)]
-pub struct PairMetrics {
-    pub buyer: FirmIdx,
-    pub component: CompIdx,
+pub(crate) struct PairMetrics {
+    pub(crate) buyer: FirmIdx,
+    pub(crate) component: CompIdx,
     /// Range of the pair's rows in the sorted sourcing table.
-    pub rows: std::ops::Range<usize>,
-    pub suppliers: usize,
-    pub hhi_supplier: f64,
-    pub hhi_country: f64,
-    pub hhi_group: f64,
-    pub level: Level,
-    pub exposure: Exposure,
+    pub(crate) rows: std::ops::Range<usize>,
+    pub(crate) suppliers: usize,
+    pub(crate) hhi_supplier: f64,
+    pub(crate) hhi_country: f64,
+    pub(crate) hhi_group: f64,
+    pub(crate) level: Level,
+    pub(crate) exposure: Exposure,
     /// Sum of the rows' `annual_value`; `None` when the dataset has no values.
-    pub annual_value: Option<f64>,
+    pub(crate) annual_value: Option<f64>,
 }
 
 /// Dataset-wide metrics of one component, value-weighted.
 #[derive(Debug, Clone, PartialEq)]
-pub struct ComponentMetrics {
-    pub component: CompIdx,
-    pub hhi_supplier: f64,
-    pub hhi_country: f64,
-    pub hhi_group: f64,
-    pub level: Level,
-    pub top_supplier: FirmIdx,
-    pub top_supplier_share: f64,
-    pub top_country: String,
-    pub top_country_share: f64,
+pub(crate) struct ComponentMetrics {
+    pub(crate) component: CompIdx,
+    pub(crate) hhi_supplier: f64,
+    pub(crate) hhi_country: f64,
+    pub(crate) hhi_group: f64,
+    pub(crate) level: Level,
+    pub(crate) top_supplier: FirmIdx,
+    pub(crate) top_supplier_share: f64,
+    pub(crate) top_country: String,
+    pub(crate) top_country_share: f64,
     /// Total weight (value, or sum of shares without values).
-    pub weight: f64,
+    pub(crate) weight: f64,
     /// Number of distinct suppliers.
-    pub suppliers: usize,
+    pub(crate) suppliers: usize,
 }
 
 /// All of §3–4 for a dataset.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Metrics {
-    pub pairs: Vec<PairMetrics>,
-    pub components: Vec<ComponentMetrics>,
+pub(crate) struct Metrics {
+    pub(crate) pairs: Vec<PairMetrics>,
+    pub(crate) components: Vec<ComponentMetrics>,
     /// (buyer, in-house share) for every firm that buys, sorted by firm.
-    pub in_house: Vec<(FirmIdx, f64)>,
-    pub thresholds: Thresholds,
+    pub(crate) in_house: Vec<(FirmIdx, f64)>,
+    pub(crate) thresholds: Thresholds,
 }
 
 /// Splits the sorted sourcing rows into (buyer, component) runs.
-pub fn pair_ranges(rows: &[SourcingRow]) -> Vec<std::ops::Range<usize>> {
+pub(crate) fn pair_ranges(rows: &[SourcingRow]) -> Vec<std::ops::Range<usize>> {
     let mut start = 0;
     pair_runs(rows)
         .map(|run| {
@@ -160,7 +160,7 @@ pub fn pair_ranges(rows: &[SourcingRow]) -> Vec<std::ops::Range<usize>> {
 }
 
 /// Computes pair, component and in-house metrics.
-pub fn compute(ds: &Dataset, t: Thresholds) -> Metrics {
+pub(crate) fn compute(ds: &Dataset, t: Thresholds) -> Metrics {
     let pairs: Vec<PairMetrics> = pair_ranges(&ds.sourcing)
         .into_iter()
         .map(|range| pair_metrics(ds, range, t))
@@ -292,7 +292,7 @@ fn in_house_shares(ds: &Dataset, pairs: &[PairMetrics]) -> Vec<(FirmIdx, f64)> {
 /// Data coverage of an end firm: the share of its purchases (value-weighted, else each
 /// component equally) bought from suppliers whose own sourcing is mapped — suppliers that buy
 /// something in the dataset, are mines (nothing upstream), or the firm itself.
-pub fn coverage(ds: &Dataset, g: &SupplyGraph, end: FirmIdx) -> f64 {
+pub(crate) fn coverage(ds: &Dataset, g: &SupplyGraph, end: FirmIdx) -> f64 {
     let mapped = |r: &SourcingRow| {
         r.is_in_house()
             || !g.rows_of(r.supplier).is_empty()

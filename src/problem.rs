@@ -7,28 +7,28 @@ use std::fmt;
 use std::ops::Range;
 
 /// How many problems of one file are printed before the rest are summarised.
-pub const PROBLEMS_PER_FILE: usize = 50;
+pub(crate) const PROBLEMS_PER_FILE: usize = 50;
 
 /// One problem in the input.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Problem {
+pub(crate) struct Problem {
     /// The file as the user can find it (the dataset path joined with the file name).
-    pub file: String,
+    pub(crate) file: String,
     /// Row as a spreadsheet shows it: the header is row 1, the first data row is row 2.
-    pub row: Option<usize>,
-    pub column: Option<String>,
+    pub(crate) row: Option<usize>,
+    pub(crate) column: Option<String>,
     /// What is wrong, quoting the offending value.
-    pub message: String,
+    pub(crate) message: String,
     /// An optional suggestion, printed on its own `hint:` line.
-    pub hint: Option<String>,
+    pub(crate) hint: Option<String>,
     /// Further problems of the same file that were counted but not kept (a file with millions
     /// of bad rows); such an entry only adds to the "more problems" count when rendered.
-    pub omitted: usize,
+    pub(crate) omitted: usize,
 }
 
 impl Problem {
     /// A problem about a file as a whole.
-    pub fn file(file: impl Into<String>, message: impl Into<String>) -> Self {
+    pub(crate) fn file(file: impl Into<String>, message: impl Into<String>) -> Self {
         Problem {
             file: file.into(),
             row: None,
@@ -40,7 +40,7 @@ impl Problem {
     }
 
     /// A problem at a row and column.
-    pub fn cell(
+    pub(crate) fn cell(
         file: impl Into<String>,
         row: usize,
         column: impl Into<String>,
@@ -57,7 +57,7 @@ impl Problem {
     }
 
     /// Stands for `count` further problems of `file` that were counted but not kept.
-    pub fn omitted(file: impl Into<String>, count: usize) -> Self {
+    pub(crate) fn omitted(file: impl Into<String>, count: usize) -> Self {
         Problem {
             omitted: count,
             ..Problem::file(file, format!("{count} further problems not kept"))
@@ -65,7 +65,7 @@ impl Problem {
     }
 
     /// Adds a `hint:` line.
-    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+    pub(crate) fn with_hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
         self
     }
@@ -92,7 +92,7 @@ impl fmt::Display for Problem {
 
 /// Quotes a value from the input for a message, escaping control characters and cutting very
 /// long values so that one hostile cell cannot flood the terminal.
-pub fn quote(value: &str) -> String {
+pub(crate) fn quote(value: &str) -> String {
     const MAX: usize = 80;
     let mut out = String::with_capacity(value.len().min(MAX) + 2);
     out.push('"');
@@ -113,7 +113,7 @@ pub fn quote(value: &str) -> String {
 }
 
 /// Renders problems grouped by file, in the order they were found per file, capped per file.
-pub fn render(problems: &[Problem]) -> String {
+pub(crate) fn render(problems: &[Problem]) -> String {
     let mut files: Vec<&str> = Vec::new();
     for p in problems {
         if !files.contains(&p.file.as_str()) {
@@ -153,7 +153,7 @@ pub fn render(problems: &[Problem]) -> String {
 }
 
 /// The 1-based line of a byte offset in `text`.
-pub fn line_of(text: &str, offset: usize) -> usize {
+pub(crate) fn line_of(text: &str, offset: usize) -> usize {
     text.as_bytes()[..offset.min(text.len())]
         .iter()
         .filter(|&&b| b == b'\n')
@@ -162,7 +162,12 @@ pub fn line_of(text: &str, offset: usize) -> usize {
 }
 
 /// A problem in a TOML file, located by the line of `span` (TOML files are read as text).
-pub fn toml_problem(file: &str, text: &str, span: Option<Range<usize>>, msg: String) -> Problem {
+pub(crate) fn toml_problem(
+    file: &str,
+    text: &str,
+    span: Option<Range<usize>>,
+    msg: String,
+) -> Problem {
     Problem {
         file: file.to_string(),
         row: span.map(|s| line_of(text, s.start)),

@@ -21,7 +21,7 @@ const DEFAULT_POLICY: &str = "scrisk.toml";
 
 /// Validated settings of one command.
 #[derive(Debug)]
-pub enum Settings {
+pub(crate) enum Settings {
     Validate(Input),
     Analyze(Analyze),
     Whatif(Whatif),
@@ -33,75 +33,75 @@ pub enum Settings {
 
 /// Which datasets to load and how.
 #[derive(Debug, Clone)]
-pub struct Input {
+pub(crate) struct Input {
     /// Dataset directories, workbooks, or directories of datasets, as given.
-    pub paths: Vec<PathBuf>,
-    pub load: LoadOptions,
+    pub(crate) paths: Vec<PathBuf>,
+    pub(crate) load: LoadOptions,
 }
 
 /// `scrisk analyze`.
 #[derive(Debug)]
-pub struct Analyze {
-    pub input: Input,
-    pub out: PathBuf,
-    pub markdown: bool,
-    pub json: bool,
+pub(crate) struct Analyze {
+    pub(crate) input: Input,
+    pub(crate) out: PathBuf,
+    pub(crate) markdown: bool,
+    pub(crate) json: bool,
     /// The `--cut` flags, checked for syntax; resolved against each dataset's firms.
-    pub cuts: Vec<CutSpec>,
-    pub analysis: AnalysisSettings,
-    pub progress: bool,
-    pub timings: bool,
+    pub(crate) cuts: Vec<CutSpec>,
+    pub(crate) analysis: AnalysisSettings,
+    pub(crate) progress: bool,
+    pub(crate) timings: bool,
 }
 
 /// `scrisk whatif`.
 #[derive(Debug)]
-pub struct Whatif {
-    pub input: Input,
+pub(crate) struct Whatif {
+    pub(crate) input: Input,
     /// Never empty.
-    pub cuts: Vec<CutSpec>,
-    pub days: Option<f64>,
-    pub whatif: WhatIfSettings,
+    pub(crate) cuts: Vec<CutSpec>,
+    pub(crate) days: Option<f64>,
+    pub(crate) whatif: WhatIfSettings,
 }
 
 /// `scrisk generate`.
 #[derive(Debug)]
-pub struct Generate {
-    pub out: PathBuf,
-    pub firms: usize,
-    pub seed: u64,
-    pub force: bool,
+pub(crate) struct Generate {
+    pub(crate) out: PathBuf,
+    pub(crate) firms: usize,
+    pub(crate) seed: u64,
+    pub(crate) force: bool,
 }
 
 /// `scrisk init`.
 #[derive(Debug)]
-pub struct Init {
-    pub path: PathBuf,
-    pub force: bool,
+pub(crate) struct Init {
+    pub(crate) path: PathBuf,
+    pub(crate) force: bool,
 }
 
 /// `scrisk check`.
 #[derive(Debug)]
-pub struct Check {
-    pub input: Input,
-    pub policy: Policy,
+pub(crate) struct Check {
+    pub(crate) input: Input,
+    pub(crate) policy: Policy,
     /// Said on stderr before checking (e.g. that the default policy is used).
-    pub policy_note: Option<String>,
+    pub(crate) policy_note: Option<String>,
     /// The date waivers are checked against.
-    pub today: Date,
-    pub format: CheckFormat,
-    pub analysis: AnalysisSettings,
+    pub(crate) today: Date,
+    pub(crate) format: CheckFormat,
+    pub(crate) analysis: AnalysisSettings,
 }
 
 /// `scrisk diff`.
 #[derive(Debug)]
-pub struct Diff {
-    pub old: PathBuf,
-    pub new: PathBuf,
+pub(crate) struct Diff {
+    pub(crate) old: PathBuf,
+    pub(crate) new: PathBuf,
 }
 
 impl Settings {
     /// Resolves the command line; `Err` holds every problem found (the policy file's).
-    pub fn resolve(cli: Cli) -> Result<Settings, Vec<Problem>> {
+    pub(crate) fn resolve(cli: Cli) -> Result<Settings, Vec<Problem>> {
         Ok(match cli.command {
             Command::Validate(a) => Settings::Validate(input(a.input)),
             Command::Analyze(a) => Settings::Analyze(Analyze {

@@ -80,17 +80,17 @@ struct Firm {
 }
 
 /// The smallest network [`network`] builds: two firms per tier.
-pub const MIN_FIRMS: usize = 12;
+pub(crate) const MIN_FIRMS: usize = 12;
 
 /// A generated dataset: its files (name, contents) and its size.
-pub struct Synthetic {
-    pub files: Vec<(&'static str, String)>,
-    pub firms: usize,
-    pub rows: usize,
+pub(crate) struct Synthetic {
+    pub(crate) files: Vec<(&'static str, String)>,
+    pub(crate) firms: usize,
+    pub(crate) rows: usize,
 }
 
 /// Builds a synthetic dataset of `firms` firms (at least [`MIN_FIRMS`]).
-pub fn network(firms: usize, seed: u64) -> Synthetic {
+pub(crate) fn network(firms: usize, seed: u64) -> Synthetic {
     let firms = firms.max(MIN_FIRMS);
     let mut rng = Rng(seed);
 

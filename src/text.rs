@@ -5,18 +5,18 @@
 
 /// Longest text shown in a table cell; longer names are cut with an ellipsis (the JSON report
 /// keeps them whole).
-pub const MAX_CELL_CHARS: usize = 80;
+pub(crate) const MAX_CELL_CHARS: usize = 80;
 
 /// Escapes text from the input (names, ids, descriptions) for use inside markdown, including
 /// table cells: `|`, backslashes and markdown punctuation are backslash-escaped, `<`, `>` and `&`
 /// become entities (no HTML), line breaks and other control characters become spaces, and
 /// bidirectional overrides (which can make a row read differently from what it holds) are dropped.
-pub fn md(text: &str) -> String {
+pub(crate) fn md(text: &str) -> String {
     md_limited(text, usize::MAX)
 }
 
 /// [`md`] for a table cell: also cut to [`MAX_CELL_CHARS`] characters.
-pub fn cell(text: &str) -> String {
+pub(crate) fn cell(text: &str) -> String {
     md_limited(text, MAX_CELL_CHARS)
 }
 
@@ -59,7 +59,7 @@ fn is_bidi_control(c: char) -> bool {
 /// Encodes text for a quoted Mermaid label (`id["..."]`): every character other than letters,
 /// digits, spaces and `-.,:/'` becomes a `#NNN;` entity, so no input can close the label, start
 /// markdown inside it, or inject HTML.
-pub fn mermaid_label(text: &str) -> String {
+pub(crate) fn mermaid_label(text: &str) -> String {
     let mut out = String::new();
     for (count, c) in text.chars().filter(|&c| !is_bidi_control(c)).enumerate() {
         if count == 60 {
@@ -106,38 +106,38 @@ fn group_thousands(s: &str) -> String {
 }
 
 /// An HHI: whole points with thousands separators (`3,000`).
-pub fn hhi(v: f64) -> String {
+pub(crate) fn hhi(v: f64) -> String {
     group_thousands(&format!("{:.0}", clean(v)))
 }
 
 /// A number rounded to a whole, without thousands separators (`6600`).
-pub fn whole(v: f64) -> String {
+pub(crate) fn whole(v: f64) -> String {
     format!("{:.0}", clean(v))
 }
 
 /// A number as written: the shortest form that reads back the same (`2000000`, `22.5`), no
 /// `-0`.
-pub fn plain(v: f64) -> String {
+pub(crate) fn plain(v: f64) -> String {
     format!("{}", clean(v))
 }
 
 /// A fraction as a percentage with one decimal (`0.383` → `38.3%`).
-pub fn pct(v: f64) -> String {
+pub(crate) fn pct(v: f64) -> String {
     format!("{:.1}%", clean(v * 100.0))
 }
 
 /// A plain number with two decimals.
-pub fn num(v: f64) -> String {
+pub(crate) fn num(v: f64) -> String {
     group_thousands(&format!("{:.2}", clean(v)))
 }
 
 /// Days with one decimal.
-pub fn days(v: f64) -> String {
+pub(crate) fn days(v: f64) -> String {
     format!("{:.1}", clean(v))
 }
 
 /// A money amount in compact form: `1.23 bn`, `456.7 m`, `12.5 k`, or plain below a thousand.
-pub fn money(v: f64) -> String {
+pub(crate) fn money(v: f64) -> String {
     let v = clean(v);
     let a = v.abs();
     if a >= 1e9 {
@@ -152,13 +152,13 @@ pub fn money(v: f64) -> String {
 }
 
 /// A count with its noun: `1 firm`, `3 firms`.
-pub fn plural(count: usize, one: &str, many: &str) -> String {
+pub(crate) fn plural(count: usize, one: &str, many: &str) -> String {
     format!("{count} {}", if count == 1 { one } else { many })
 }
 
 /// Parses a date written exactly as `YYYY-MM-DD` (four, two and two digits; no spaces, no
 /// shorter forms such as `26-1-1`); the error says what was expected.
-pub fn parse_date(text: &str) -> Result<jiff::civil::Date, String> {
+pub(crate) fn parse_date(text: &str) -> Result<jiff::civil::Date, String> {
     let b = text.as_bytes();
     let shaped = b.len() == 10
         && b[4] == b'-'

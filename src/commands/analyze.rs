@@ -24,7 +24,7 @@ use crate::settings::Analyze;
 use crate::whatif::{sweep::sweep_size, Observer};
 
 /// Runs `scrisk analyze`.
-pub fn run(s: &Analyze, out: &mut Out) -> ExitStatus {
+pub(crate) fn run(s: &Analyze, out: &mut Out) -> ExitStatus {
     let (dirs, mut status) = discover(&s.input.paths, out);
     let clashes = report_name_clashes(&dirs);
     if !clashes.is_empty() {

@@ -12,7 +12,7 @@ use crate::settings::Check;
 use crate::whatif::Quiet;
 
 /// Runs `scrisk check`.
-pub fn run(s: &Check, out: &mut Out) -> ExitStatus {
+pub(crate) fn run(s: &Check, out: &mut Out) -> ExitStatus {
     if let Some(note) = &s.policy_note {
         out.diag(&format!("{note}\n"));
     }

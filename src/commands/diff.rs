@@ -10,7 +10,7 @@ use crate::problem::Problem;
 use crate::report::{diff, schema};
 
 /// Runs `scrisk diff`.
-pub fn run(s: &crate::settings::Diff, out: &mut Out) -> ExitStatus {
+pub(crate) fn run(s: &crate::settings::Diff, out: &mut Out) -> ExitStatus {
     let (Some(old), Some(new)) = (read(&s.old, out), read(&s.new, out)) else {
         return ExitStatus::Error;
     };

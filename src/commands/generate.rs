@@ -9,7 +9,7 @@ use crate::settings::Generate;
 use crate::synth;
 
 /// Runs `scrisk generate`.
-pub fn run(s: &Generate, out: &mut Out) -> ExitStatus {
+pub(crate) fn run(s: &Generate, out: &mut Out) -> ExitStatus {
     let net = synth::network(s.firms, s.seed);
     if !s.force {
         let existing: Vec<Problem> = net

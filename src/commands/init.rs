@@ -9,7 +9,7 @@ use crate::problem::Problem;
 use crate::settings::Init;
 
 /// Runs `scrisk init`.
-pub fn run(s: &Init, out: &mut Out) -> ExitStatus {
+pub(crate) fn run(s: &Init, out: &mut Out) -> ExitStatus {
     let file = s.path.display().to_string();
     if s.path.exists() && !s.force {
         out.problems(&[

@@ -3,13 +3,13 @@
 //! [`ExitStatus`]; it never exits the process. This file holds what several commands share:
 //! finding the datasets and loading each one with its problems reported.
 
-pub mod analyze;
-pub mod check;
-pub mod diff;
-pub mod generate;
-pub mod init;
-pub mod validate;
-pub mod whatif;
+pub(crate) mod analyze;
+pub(crate) mod check;
+pub(crate) mod diff;
+pub(crate) mod generate;
+pub(crate) mod init;
+pub(crate) mod validate;
+pub(crate) mod whatif;
 
 use std::path::{Path, PathBuf};
 

@@ -6,7 +6,7 @@ use crate::output::Out;
 use crate::settings::Input;
 
 /// Runs `scrisk validate`.
-pub fn run(input: &Input, out: &mut Out) -> ExitStatus {
+pub(crate) fn run(input: &Input, out: &mut Out) -> ExitStatus {
     let (dirs, mut status) = discover(&input.paths, out);
     for dir in &dirs {
         match load(dir, input.load, out) {

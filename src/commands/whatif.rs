@@ -11,7 +11,7 @@ use crate::settings::Whatif;
 use crate::whatif::scenario;
 
 /// Runs `scrisk whatif`.
-pub fn run(s: &Whatif, out: &mut Out) -> ExitStatus {
+pub(crate) fn run(s: &Whatif, out: &mut Out) -> ExitStatus {
     let (dirs, mut status) = discover(&s.input.paths, out);
     for dir in &dirs {
         let Some((ds, g)) = load(dir, s.input.load, out) else {

@@ -17,13 +17,13 @@ pub(crate) enum Kind {
 
 /// The columns of one table: the first `required` are required.
 pub(crate) struct Format {
-    pub columns: &'static [(&'static str, Kind)],
-    pub required: usize,
+    pub(crate) columns: &'static [(&'static str, Kind)],
+    pub(crate) required: usize,
 }
 
 impl Format {
     /// What the (normalised) column holds; a column outside the format is never read.
-    pub fn kind(&self, name: &str) -> Kind {
+    pub(crate) fn kind(&self, name: &str) -> Kind {
         self.columns
             .iter()
             .find(|(n, _)| *n == name)

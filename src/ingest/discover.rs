@@ -64,7 +64,7 @@ fn looks_like_dataset(dir: &Path) -> bool {
 /// Expands a command-line path into dataset directories: the path itself when it holds a
 /// `firms` or `sourcing` table (or a workbook), else its immediate sub-directories that do
 /// (sorted by name).
-pub fn discover(path: &Path) -> Result<Vec<PathBuf>, Problem> {
+pub(crate) fn discover(path: &Path) -> Result<Vec<PathBuf>, Problem> {
     let shown = path.display().to_string();
     if !path.exists() {
         return Err(Problem::file(shown, "no such file or directory"));
@@ -99,7 +99,7 @@ pub fn discover(path: &Path) -> Result<Vec<PathBuf>, Problem> {
 }
 
 /// The name of a dataset directory, used for report file names.
-pub fn dataset_name(dir: &Path) -> String {
+pub(crate) fn dataset_name(dir: &Path) -> String {
     if is_workbook(dir) {
         if let Some(stem) = dir.file_stem() {
             return stem.to_string_lossy().into_owned();

@@ -12,7 +12,7 @@ mod discover;
 mod firms;
 mod parquet;
 mod precheck;
-pub mod scenarios;
+pub(crate) mod scenarios;
 mod shares;
 mod sourcing;
 mod table;
@@ -27,14 +27,13 @@ use columns::Format;
 use sourcing::{Refs, SourcingResult};
 use table::Table;
 
-pub use discover::{dataset_name, discover};
-pub use shares::SHARE_TOLERANCE;
+pub(crate) use discover::{dataset_name, discover};
 
 /// How to load a dataset.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct LoadOptions {
+pub(crate) struct LoadOptions {
     /// Rescale shares of pairs that do not sum to 1 instead of rejecting them.
-    pub normalize_shares: bool,
+    pub(crate) normalize_shares: bool,
 }
 
 /// The tables of a dataset, as read (each `None` when absent or unreadable).
@@ -45,7 +44,7 @@ struct Tables {
 }
 
 /// Loads and validates one dataset directory. On failure, every problem found is returned.
-pub fn load(dir: &Path, opts: LoadOptions) -> Result<Dataset, Vec<Problem>> {
+pub(crate) fn load(dir: &Path, opts: LoadOptions) -> Result<Dataset, Vec<Problem>> {
     let mut problems = Vec::new();
     let mut notes = Vec::new();
     let tables = read_tables(dir, &mut problems);

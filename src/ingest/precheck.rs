@@ -17,9 +17,9 @@ const MAX_PROBLEMS: usize = 10_000;
 /// What the `csv` crate pass found: the header as written, its row, and the spreadsheet row
 /// of each data record.
 pub(crate) struct Shape {
-    pub header: Vec<String>,
-    pub header_row: usize,
-    pub rows: Vec<usize>,
+    pub(crate) header: Vec<String>,
+    pub(crate) header_row: usize,
+    pub(crate) rows: Vec<usize>,
 }
 
 /// The `csv` crate pass: there is a header naming each column once, every record has as many

@@ -8,7 +8,7 @@ use crate::model::{Normalized, Note, ShareSource};
 use crate::problem::{quote, Problem};
 
 /// Shares of a pair may differ from 1 by this much (MODEL §1).
-pub const SHARE_TOLERANCE: f64 = 1e-6;
+pub(crate) const SHARE_TOLERANCE: f64 = 1e-6;
 
 /// How many rescaled pairs the `--normalize-shares` note names before it counts the rest.
 const NOTE_PAIRS: usize = 20;
@@ -48,10 +48,10 @@ fn round_for_message(x: f64) -> f64 {
 
 /// The shares of every pair of one sourcing table, and what `--normalize-shares` did to them.
 pub(crate) struct Shares<'a> {
-    pub source: ShareSource,
-    pub normalize: bool,
-    pub file: &'a str,
-    pub normalized: Vec<Normalized>,
+    pub(crate) source: ShareSource,
+    pub(crate) normalize: bool,
+    pub(crate) file: &'a str,
+    pub(crate) normalized: Vec<Normalized>,
     /// "buyer/component (sum …, rows …)" of each rescaled pair, for the note.
     normalized_text: Vec<String>,
 }
@@ -59,14 +59,14 @@ pub(crate) struct Shares<'a> {
 /// One (buyer, component) pair: its rows (sorted by supplier), ids for messages, and whether
 /// one of its rows was rejected (then its sum is not checked: it would be wrong).
 pub(crate) struct Pair<'p> {
-    pub rows: &'p [RawRow],
-    pub buyer_id: &'p str,
-    pub component_id: &'p str,
-    pub broken: bool,
+    pub(crate) rows: &'p [RawRow],
+    pub(crate) buyer_id: &'p str,
+    pub(crate) component_id: &'p str,
+    pub(crate) broken: bool,
 }
 
 impl<'a> Shares<'a> {
-    pub fn new(source: ShareSource, normalize: bool, file: &'a str) -> Self {
+    pub(crate) fn new(source: ShareSource, normalize: bool, file: &'a str) -> Self {
         Shares {
             source,
             normalize,
@@ -77,10 +77,10 @@ impl<'a> Shares<'a> {
     }
 
     /// The shares of the pair's rows, in their order.
-    pub fn of_pair(&mut self, pair: &Pair<'_>, problems: &mut Vec<Problem>) -> Vec<f64> {
+    pub(crate) fn of_pair(&mut self, pair: &Pair<'_>, problems: &mut Vec<Problem>) -> Vec<f64> {
         match self.source {
             ShareSource::Given => self.given(pair, problems),
-            ShareSource::FromValues => self.from_values(pair, problems),
+            ShareSource::FromValues => self.derived_from_values(pair, problems),
             ShareSource::EqualSplit => vec![1.0 / pair.rows.len() as f64; pair.rows.len()],
         }
     }
@@ -129,7 +129,7 @@ impl<'a> Shares<'a> {
         given
     }
 
-    fn from_values(&mut self, pair: &Pair<'_>, problems: &mut Vec<Problem>) -> Vec<f64> {
+    fn derived_from_values(&mut self, pair: &Pair<'_>, problems: &mut Vec<Problem>) -> Vec<f64> {
         let vals: Vec<f64> = pair.rows.iter().map(|r| r.value.unwrap_or(0.0)).collect();
         let sum: f64 = vals.iter().sum();
         for (r, v) in pair.rows.iter().zip(&vals) {
@@ -153,7 +153,7 @@ impl<'a> Shares<'a> {
     }
 
     /// The note saying which pairs `--normalize-shares` rescaled, if any.
-    pub fn note(&self) -> Option<Note> {
+    pub(crate) fn note(&self) -> Option<Note> {
         let n = self.normalized.len();
         (n > 0).then(|| Note {
             file: self.file.to_string(),

@@ -17,32 +17,32 @@ use crate::problem::{quote, Problem};
 
 /// What the sourcing table yields.
 pub(crate) struct SourcingResult {
-    pub rows: Vec<SourcingRow>,
-    pub components: Vec<Component>,
-    pub has_values: bool,
-    pub share_source: ShareSource,
-    pub normalized: Vec<Normalized>,
+    pub(crate) rows: Vec<SourcingRow>,
+    pub(crate) components: Vec<Component>,
+    pub(crate) has_values: bool,
+    pub(crate) share_source: ShareSource,
+    pub(crate) normalized: Vec<Normalized>,
 }
 
 /// A sourcing row with valid cells, before shares are derived or checked.
 pub(crate) struct RawRow {
-    pub buyer: usize,
+    pub(crate) buyer: usize,
     /// While rows are read, the component's index in order of first use; then its index in
     /// the sorted component list.
-    pub component: usize,
-    pub supplier: usize,
-    pub share: Option<f64>,
-    pub value: Option<f64>,
-    pub inventory: Option<f64>,
-    pub row: usize,
+    pub(crate) component: usize,
+    pub(crate) supplier: usize,
+    pub(crate) share: Option<f64>,
+    pub(crate) value: Option<f64>,
+    pub(crate) inventory: Option<f64>,
+    pub(crate) row: usize,
 }
 
 /// What sourcing rows refer to: the firms (or, when the firms table has problems, only the ids
 /// it names) and the listed components.
 pub(crate) struct Refs<'a> {
-    pub firms: Option<&'a [Firm]>,
-    pub named_ids: Option<&'a HashSet<&'a str>>,
-    pub listed: Option<&'a BTreeMap<String, Option<String>>>,
+    pub(crate) firms: Option<&'a [Firm]>,
+    pub(crate) named_ids: Option<&'a HashSet<&'a str>>,
+    pub(crate) listed: Option<&'a BTreeMap<String, Option<String>>>,
 }
 
 /// The columns of the sourcing table, as read.

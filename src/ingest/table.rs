@@ -25,7 +25,7 @@ pub(crate) struct TextColumn {
 }
 
 impl TextColumn {
-    pub fn with_capacity(rows: usize) -> Self {
+    pub(crate) fn with_capacity(rows: usize) -> Self {
         TextColumn {
             data: String::new(),
             ends: Vec::with_capacity(rows),
@@ -33,7 +33,7 @@ impl TextColumn {
     }
 
     /// Appends a cell; it is stored trimmed, and empty text counts as an empty cell.
-    pub fn push(&mut self, cell: Option<&str>) {
+    pub(crate) fn push(&mut self, cell: Option<&str>) {
         if let Some(t) = cell {
             self.data.push_str(t.trim());
         }
@@ -41,7 +41,7 @@ impl TextColumn {
     }
 
     /// The trimmed cell of row `i`; `None` when it is empty.
-    pub fn get(&self, i: usize) -> Option<&str> {
+    pub(crate) fn get(&self, i: usize) -> Option<&str> {
         let start = if i == 0 { 0 } else { self.ends[i - 1] };
         let cell = &self.data[start..self.ends[i]];
         (!cell.is_empty()).then_some(cell)
@@ -58,11 +58,11 @@ pub(crate) struct NumColumn {
 
 impl NumColumn {
     /// A column from values and, when some cells are empty, which ones hold a value.
-    pub fn new(values: Vec<f64>, present: Option<Vec<bool>>) -> Self {
+    pub(crate) fn new(values: Vec<f64>, present: Option<Vec<bool>>) -> Self {
         NumColumn { values, present }
     }
 
-    pub fn get(&self, i: usize) -> NumCell<'_> {
+    pub(crate) fn get(&self, i: usize) -> NumCell<'_> {
         match &self.present {
             Some(p) if !p[i] => NumCell::Empty,
             _ => NumCell::Num(self.values[i]),
@@ -89,7 +89,7 @@ pub(crate) struct Texts<'a>(Option<&'a TextColumn>);
 
 impl<'a> Texts<'a> {
     /// The trimmed cell of row `i`; `None` when empty (or when the column is absent).
-    pub fn get(&self, i: usize) -> Option<&'a str> {
+    pub(crate) fn get(&self, i: usize) -> Option<&'a str> {
         self.0.and_then(|c| c.get(i))
     }
 }
@@ -102,7 +102,7 @@ pub(crate) enum Numbers<'a> {
 }
 
 impl<'a> Numbers<'a> {
-    pub fn get(&self, i: usize) -> NumCell<'a> {
+    pub(crate) fn get(&self, i: usize) -> NumCell<'a> {
         match self {
             Numbers::Absent => NumCell::Empty,
             Numbers::Typed(c) => c.get(i),
@@ -115,20 +115,20 @@ impl<'a> Numbers<'a> {
 #[derive(Debug)]
 pub(crate) struct Table {
     /// The file as shown in messages.
-    pub file: String,
+    pub(crate) file: String,
     /// (normalised name, column), in file order.
     columns: Vec<(String, Column)>,
     height: usize,
     /// Spreadsheet row of each data row, when it differs from index + 2.
     rows: Option<Vec<usize>>,
     /// Spreadsheet row of the header (1 but after blank lines or in a sheet that starts lower).
-    pub header_row: usize,
+    pub(crate) header_row: usize,
 }
 
 impl Table {
     /// A table of `height` rows. `rows` is the spreadsheet row of each data row; it is dropped
     /// when it is just the header row plus the index plus one and the header is on row 1.
-    pub fn new(
+    pub(crate) fn new(
         file: String,
         columns: Vec<(String, Column)>,
         height: usize,
@@ -147,22 +147,22 @@ impl Table {
     }
 
     /// Number of data rows.
-    pub fn height(&self) -> usize {
+    pub(crate) fn height(&self) -> usize {
         self.height
     }
 
     /// The row a spreadsheet shows for data row `i` (header = row 1; blank lines count).
-    pub fn row(&self, i: usize) -> usize {
+    pub(crate) fn row(&self, i: usize) -> usize {
         self.rows.as_ref().map_or(i + 2, |r| r[i])
     }
 
     /// Normalised names of all columns, in file order.
-    pub fn column_names(&self) -> impl Iterator<Item = &str> {
+    pub(crate) fn column_names(&self) -> impl Iterator<Item = &str> {
         self.columns.iter().map(|(n, _)| n.as_str())
     }
 
     /// Whether the table has the (normalised) column.
-    pub fn has(&self, name: &str) -> bool {
+    pub(crate) fn has(&self, name: &str) -> bool {
         self.columns.iter().any(|(n, _)| n == name)
     }
 
@@ -171,7 +171,7 @@ impl Table {
     }
 
     /// The column as trimmed text; an absent column reads as all empty.
-    pub fn text(&self, name: &str) -> Result<Texts<'_>, Problem> {
+    pub(crate) fn text(&self, name: &str) -> Result<Texts<'_>, Problem> {
         match self.column(name) {
             None | Some(Column::Unread) => Ok(Texts(None)),
             Some(Column::Text(c)) => Ok(Texts(Some(c))),
@@ -186,7 +186,7 @@ impl Table {
     }
 
     /// The column as numbers; an absent column reads as all empty.
-    pub fn numbers(&self, name: &str) -> Result<Numbers<'_>, Problem> {
+    pub(crate) fn numbers(&self, name: &str) -> Result<Numbers<'_>, Problem> {
         match self.column(name) {
             None | Some(Column::Unread) => Ok(Numbers::Absent),
             Some(Column::Numbers(c)) => Ok(Numbers::Typed(c)),

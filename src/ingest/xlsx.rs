@@ -19,7 +19,7 @@ pub(crate) struct Workbook {
 
 impl Workbook {
     /// Opens an `.xlsx` workbook; `None` (with a problem) when it cannot be read as one.
-    pub fn open(path: &Path, problems: &mut Vec<Problem>) -> Option<Workbook> {
+    pub(crate) fn open(path: &Path, problems: &mut Vec<Problem>) -> Option<Workbook> {
         let shown = path.display().to_string();
         match calamine::open_workbook(path) {
             Ok(book) => Some(Workbook { shown, book }),
@@ -34,7 +34,7 @@ impl Workbook {
     }
 
     /// The file as shown in messages.
-    pub fn shown(&self) -> &str {
+    pub(crate) fn shown(&self) -> &str {
         &self.shown
     }
 
@@ -43,7 +43,11 @@ impl Workbook {
     /// rows are numbered as the spreadsheet shows them. Cells become text exactly as a CSV
     /// export would write them (numbers in shortest round-trip form), so one validation serves
     /// both. `Ok(None)` when the workbook has no such sheet; `Err` when it has problems.
-    pub fn sheet(&mut self, sheet: &str, problems: &mut Vec<Problem>) -> Result<Option<Table>, ()> {
+    pub(crate) fn sheet(
+        &mut self,
+        sheet: &str,
+        problems: &mut Vec<Problem>,
+    ) -> Result<Option<Table>, ()> {
         let Some(name) = self
             .book
             .sheet_names()

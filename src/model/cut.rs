@@ -11,11 +11,11 @@ use super::{Firm, FirmIdx};
 use crate::problem::quote;
 
 /// The name of the scenario built from `--cut` flags. Dataset scenarios cannot use it.
-pub const CLI_SCENARIO: &str = "cli";
+pub(crate) const CLI_SCENARIO: &str = "cli";
 
 /// What a cut selects.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Selector {
+pub(crate) enum Selector {
     Firm(String),
     /// Upper-cased country code.
     Country(String),
@@ -24,18 +24,8 @@ pub enum Selector {
 }
 
 impl Selector {
-    /// The selector kind as written in a cut (`firm`, `country`, `region`, `group`).
-    pub fn kind(&self) -> &'static str {
-        match self {
-            Selector::Firm(_) => "firm",
-            Selector::Country(_) => "country",
-            Selector::Region(_) => "region",
-            Selector::Group(_) => "group",
-        }
-    }
-
     /// Whether `firm` is selected.
-    pub fn matches(&self, firm: &Firm) -> bool {
+    pub(crate) fn matches(&self, firm: &Firm) -> bool {
         match self {
             Selector::Firm(id) => firm.id == *id,
             Selector::Country(cc) => firm.country == *cc,
@@ -47,33 +37,33 @@ impl Selector {
 
 /// A validated cut: a selector, a severity in (0, 1], and the firms it matches (never empty).
 #[derive(Debug, Clone, PartialEq)]
-pub struct Cut {
+pub(crate) struct Cut {
     /// The cut as the user wrote it (reported back verbatim).
-    pub text: String,
-    pub selector: Selector,
+    pub(crate) text: String,
+    pub(crate) selector: Selector,
     /// Fraction of capacity lost, in (0, 1].
-    pub severity: f64,
+    pub(crate) severity: f64,
     /// The firms it matches, sorted, never empty.
-    pub firms: Vec<FirmIdx>,
+    pub(crate) firms: Vec<FirmIdx>,
 }
 
 /// A named what-if scenario.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Scenario {
-    pub name: String,
-    pub description: Option<String>,
-    pub cuts: Vec<Cut>,
-    pub duration_days: Option<f64>,
+pub(crate) struct Scenario {
+    pub(crate) name: String,
+    pub(crate) description: Option<String>,
+    pub(crate) cuts: Vec<Cut>,
+    pub(crate) duration_days: Option<f64>,
 }
 
 /// A cut as written, checked for syntax but not yet matched against any firm.
 #[derive(Debug, Clone, PartialEq)]
-pub struct CutSpec {
+pub(crate) struct CutSpec {
     /// The cut as the user wrote it (reported back verbatim).
-    pub text: String,
-    pub selector: Selector,
+    pub(crate) text: String,
+    pub(crate) selector: Selector,
     /// Fraction of capacity lost, in (0, 1].
-    pub severity: f64,
+    pub(crate) severity: f64,
 }
 
 impl FromStr for CutSpec {
@@ -91,7 +81,7 @@ impl FromStr for CutSpec {
 
 impl CutSpec {
     /// Finds the firms the cut matches; matching nothing is an error.
-    pub fn resolve(&self, firms: &[Firm]) -> Result<Cut, CutError> {
+    pub(crate) fn resolve(&self, firms: &[Firm]) -> Result<Cut, CutError> {
         let matched: Vec<usize> = firms
             .iter()
             .enumerate()
@@ -128,9 +118,9 @@ impl std::error::Error for CutError {}
 
 /// Why a cut string was rejected.
 #[derive(Debug, Clone, PartialEq)]
-pub struct CutError {
-    pub message: String,
-    pub hint: Option<String>,
+pub(crate) struct CutError {
+    pub(crate) message: String,
+    pub(crate) hint: Option<String>,
 }
 
 impl CutError {
@@ -147,7 +137,7 @@ impl CutError {
 }
 
 /// Parses a cut string into a selector and severity, without looking at any dataset.
-pub fn parse_cut(text: &str) -> Result<(Selector, f64), CutError> {
+pub(crate) fn parse_cut(text: &str) -> Result<(Selector, f64), CutError> {
     let kinds_hint =
         "a cut is firm:ID, country:CC, region:NAME or group:NAME, optionally =SEVERITY in (0, 1]";
     let Some((kind, rest)) = text.split_once(':') else {
@@ -198,7 +188,7 @@ pub fn parse_cut(text: &str) -> Result<(Selector, f64), CutError> {
 }
 
 /// Parses a cut and finds the firms it matches; matching nothing is an error.
-pub fn resolve_cut(text: &str, firms: &[Firm]) -> Result<Cut, CutError> {
+pub(crate) fn resolve_cut(text: &str, firms: &[Firm]) -> Result<Cut, CutError> {
     text.parse::<CutSpec>()?.resolve(firms)
 }
 

@@ -8,63 +8,63 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-pub mod country;
-pub mod cut;
+pub(crate) mod country;
+pub(crate) mod cut;
 
-pub use cut::{Cut, CutSpec, Scenario, Selector};
+pub(crate) use cut::{Cut, CutSpec, Scenario};
 
 /// Index of a firm in [`Dataset::firms`] (which is sorted by id).
-pub type FirmIdx = usize;
+pub(crate) type FirmIdx = usize;
 /// Index of a component in [`Dataset::components`] (sorted by id).
-pub type CompIdx = usize;
+pub(crate) type CompIdx = usize;
 
 /// One firm or production site.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Firm {
-    pub id: String,
-    pub name: String,
+pub(crate) struct Firm {
+    pub(crate) id: String,
+    pub(crate) name: String,
     /// ISO 3166-1 alpha-2, upper case (or a user-assigned `XA`–`XZ`, `ZZ`).
-    pub country: String,
+    pub(crate) country: String,
     /// Province or state; `None` when unknown.
-    pub region: Option<String>,
+    pub(crate) region: Option<String>,
     /// Parent group; the firm's own id when the `group` column is empty or absent.
-    pub group: String,
+    pub(crate) group: String,
     /// Whether `group` was given in the input (group sweeps cover only named groups).
-    pub group_named: bool,
-    pub kind: Option<String>,
-    pub annual_output_value: Option<f64>,
-    pub recovery_days: Option<f64>,
+    pub(crate) group_named: bool,
+    pub(crate) kind: Option<String>,
+    pub(crate) annual_output_value: Option<f64>,
+    pub(crate) recovery_days: Option<f64>,
     /// Row in the input file (header = row 1).
-    pub row: usize,
+    pub(crate) row: usize,
 }
 
 /// One component, from `components.*` or implied by the sourcing table.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Component {
-    pub id: String,
+pub(crate) struct Component {
+    pub(crate) id: String,
     /// Optional display name from `components.*`.
-    pub name: Option<String>,
+    pub(crate) name: Option<String>,
 }
 
 /// One sourcing row: `buyer` gets `component` from `supplier`.
 #[derive(Debug, Clone, PartialEq)]
-pub struct SourcingRow {
-    pub buyer: FirmIdx,
-    pub component: CompIdx,
-    pub supplier: FirmIdx,
+pub(crate) struct SourcingRow {
+    pub(crate) buyer: FirmIdx,
+    pub(crate) component: CompIdx,
+    pub(crate) supplier: FirmIdx,
     /// Fraction of the buyer's need of the component, after derivation or normalisation.
-    pub share: f64,
+    pub(crate) share: f64,
     /// `None` exactly when the dataset has no `annual_value` column.
-    pub annual_value: Option<f64>,
+    pub(crate) annual_value: Option<f64>,
     /// Days of stock; `None` when not given (counts as 0 for time to survive).
-    pub inventory_days: Option<f64>,
+    pub(crate) inventory_days: Option<f64>,
     /// Row in the input file (header = row 1).
-    pub row: usize,
+    pub(crate) row: usize,
 }
 
 impl SourcingRow {
     /// In-house production: the buyer makes the component itself.
-    pub fn is_in_house(&self) -> bool {
+    pub(crate) fn is_in_house(&self) -> bool {
         self.buyer == self.supplier
     }
 }
@@ -72,7 +72,7 @@ impl SourcingRow {
 /// How rows count in a share of purchases (MODEL §3–4): by `annual_value`, or by `share`.
 /// [`Dataset::weights`] is the one place that decides which.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Weights {
+pub(crate) enum Weights {
     /// Each row weighs its `annual_value`.
     Value,
     /// Each row weighs its `share`. Across several pairs, a buyer's shares are averaged over
@@ -82,7 +82,7 @@ pub enum Weights {
 
 impl Weights {
     /// The weight of one row.
-    pub fn of(self, r: &SourcingRow) -> f64 {
+    pub(crate) fn of(self, r: &SourcingRow) -> f64 {
         match self {
             Weights::Value => r.annual_value.unwrap_or(0.0),
             Weights::Share => r.share,
@@ -90,19 +90,19 @@ impl Weights {
     }
 
     /// Whether rows are weighted by value.
-    pub fn by_value(self) -> bool {
+    pub(crate) fn by_value(self) -> bool {
         self == Weights::Value
     }
 }
 
 /// Splits rows sorted by (buyer, component, supplier) into their (buyer, component) runs.
-pub fn pair_runs(rows: &[SourcingRow]) -> impl Iterator<Item = &[SourcingRow]> {
+pub(crate) fn pair_runs(rows: &[SourcingRow]) -> impl Iterator<Item = &[SourcingRow]> {
     rows.chunk_by(|a, b| a.buyer == b.buyer && a.component == b.component)
 }
 
 /// How the `share` of sourcing rows was obtained.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ShareSource {
+pub(crate) enum ShareSource {
     /// Read from the `share` column.
     Given,
     /// Derived as `annual_value / sum of annual_value` over the (buyer, component) pair.
@@ -113,89 +113,89 @@ pub enum ShareSource {
 
 /// A (buyer, component) pair whose shares were rescaled by `--normalize-shares`.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Normalized {
-    pub buyer: FirmIdx,
-    pub component: CompIdx,
+pub(crate) struct Normalized {
+    pub(crate) buyer: FirmIdx,
+    pub(crate) component: CompIdx,
     /// The sum of the shares as read, before rescaling.
-    pub original_sum: f64,
+    pub(crate) original_sum: f64,
 }
 
 /// A citation from `dataset.toml`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
-pub struct Source {
-    pub title: String,
+pub(crate) struct Source {
+    pub(crate) title: String,
     #[serde(default)]
-    pub publisher: Option<String>,
+    pub(crate) publisher: Option<String>,
     #[serde(default)]
-    pub url: Option<String>,
+    pub(crate) url: Option<String>,
     #[serde(default)]
-    pub year: Option<i64>,
+    pub(crate) year: Option<i64>,
     /// Verification status as recorded by the dataset's author (e.g. `V` verified, `R` unverified).
     #[serde(default)]
-    pub status: Option<String>,
+    pub(crate) status: Option<String>,
     #[serde(default)]
-    pub note: Option<String>,
+    pub(crate) note: Option<String>,
 }
 
 /// Descriptive metadata from `dataset.toml`; every field is optional.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
-pub struct DatasetMeta {
+pub(crate) struct DatasetMeta {
     #[serde(default)]
-    pub title: Option<String>,
+    pub(crate) title: Option<String>,
     #[serde(default)]
-    pub description: Option<String>,
+    pub(crate) description: Option<String>,
     #[serde(default)]
-    pub currency: Option<String>,
+    pub(crate) currency: Option<String>,
     /// As-of date of the data, as written (e.g. `2025-06-30`).
     #[serde(default)]
-    pub as_of: Option<String>,
+    pub(crate) as_of: Option<String>,
     #[serde(default)]
-    pub sources: Vec<Source>,
+    pub(crate) sources: Vec<Source>,
     /// Modelling assumptions, listed in the report.
     #[serde(default)]
-    pub assumptions: Vec<String>,
+    pub(crate) assumptions: Vec<String>,
 }
 
 /// A warning about valid but suspicious input (unknown columns, normalised shares).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Note {
-    pub file: String,
-    pub message: String,
+pub(crate) struct Note {
+    pub(crate) file: String,
+    pub(crate) message: String,
 }
 
 /// A fully validated dataset.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Dataset {
+pub(crate) struct Dataset {
     /// The dataset directory's name (used for report file names).
-    pub name: String,
-    pub path: PathBuf,
+    pub(crate) name: String,
+    pub(crate) path: PathBuf,
     /// Sorted by id.
-    pub firms: Vec<Firm>,
+    pub(crate) firms: Vec<Firm>,
     /// Sorted by id: every component listed in `components.*` or named in sourcing.
-    pub components: Vec<Component>,
+    pub(crate) components: Vec<Component>,
     /// Sorted by (buyer, component, supplier).
-    pub sourcing: Vec<SourcingRow>,
+    pub(crate) sourcing: Vec<SourcingRow>,
     /// Whether sourcing has an `annual_value` column (then every row has a value).
-    pub has_values: bool,
-    pub share_source: ShareSource,
+    pub(crate) has_values: bool,
+    pub(crate) share_source: ShareSource,
     /// Pairs rescaled by `--normalize-shares` (empty without it).
-    pub normalized: Vec<Normalized>,
-    pub scenarios: Vec<Scenario>,
-    pub meta: DatasetMeta,
+    pub(crate) normalized: Vec<Normalized>,
+    pub(crate) scenarios: Vec<Scenario>,
+    pub(crate) meta: DatasetMeta,
     /// Non-fatal remarks made while loading, reported with the results.
-    pub notes: Vec<Note>,
+    pub(crate) notes: Vec<Note>,
 }
 
 impl Dataset {
     /// Look a firm up by id.
-    pub fn firm_index(&self, id: &str) -> Option<FirmIdx> {
+    pub(crate) fn firm_index(&self, id: &str) -> Option<FirmIdx> {
         self.firms.binary_search_by(|f| f.id.as_str().cmp(id)).ok()
     }
 
     /// Distinct countries of firms, sorted.
-    pub fn countries(&self) -> Vec<&str> {
+    pub(crate) fn countries(&self) -> Vec<&str> {
         let mut c: Vec<&str> = self.firms.iter().map(|f| f.country.as_str()).collect();
         c.sort_unstable();
         c.dedup();
@@ -203,7 +203,7 @@ impl Dataset {
     }
 
     /// Components that appear in the sourcing table (a listed but unused component is not counted).
-    pub fn used_components(&self) -> Vec<CompIdx> {
+    pub(crate) fn used_components(&self) -> Vec<CompIdx> {
         let mut used = vec![false; self.components.len()];
         for r in &self.sourcing {
             used[r.component] = true;
@@ -214,7 +214,7 @@ impl Dataset {
     /// The weighting rule of every share of purchases (MODEL §3–4), written once: by
     /// `annual_value` when the dataset has values and `rows`' value total is positive, else by
     /// `share`. (With values that are all zero there is no market to share.)
-    pub fn weights<'r>(&self, rows: impl IntoIterator<Item = &'r SourcingRow>) -> Weights {
+    pub(crate) fn weights<'r>(&self, rows: impl IntoIterator<Item = &'r SourcingRow>) -> Weights {
         let total = || -> f64 {
             rows.into_iter()
                 .map(|r| r.annual_value.unwrap_or(0.0))
@@ -230,7 +230,11 @@ impl Dataset {
     /// The share of one buyer's purchases (`rows`: its sorted rows, not empty) that `part`
     /// selects, by [`Dataset::weights`]: the selected rows' value over the total value, or,
     /// by share, the mean over the buyer's components of the selected rows' shares.
-    pub fn purchase_share(&self, rows: &[SourcingRow], part: impl Fn(&SourcingRow) -> bool) -> f64 {
+    pub(crate) fn purchase_share(
+        &self,
+        rows: &[SourcingRow],
+        part: impl Fn(&SourcingRow) -> bool,
+    ) -> f64 {
         match self.weights(rows) {
             Weights::Value => {
                 let total: f64 = rows.iter().map(|r| Weights::Value.of(r)).sum();
@@ -251,7 +255,7 @@ impl Dataset {
 
     /// [`Dataset::purchase_share`] of every key: the share of one buyer's purchases (`rows`,
     /// sorted, not empty) bought from rows with that key. Keys no row has are absent.
-    pub fn purchase_shares<K: Ord>(
+    pub(crate) fn purchase_shares<K: Ord>(
         &self,
         rows: &[SourcingRow],
         key: impl Fn(&SourcingRow) -> K,
@@ -272,7 +276,7 @@ impl Dataset {
     }
 
     /// Firms grouped by a key (country, region or named group), each list sorted.
-    pub fn firms_by<F>(&self, key: F) -> BTreeMap<String, Vec<FirmIdx>>
+    pub(crate) fn firms_by<F>(&self, key: F) -> BTreeMap<String, Vec<FirmIdx>>
     where
         F: Fn(&Firm) -> Option<&str>,
     {

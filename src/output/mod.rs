@@ -3,8 +3,8 @@
 //! atomically ([`write`]). Nothing else in the crate prints; `clippy.toml` bans the print
 //! macros elsewhere.
 
-pub mod progress;
-pub mod write;
+pub(crate) mod progress;
+pub(crate) mod write;
 
 use std::io::{self, Write};
 
@@ -13,13 +13,13 @@ use crate::problem::{render, Problem};
 /// stdout for data, stderr for diagnostics. A closed stdout (`scrisk ... | head`) ends the
 /// output quietly instead of panicking.
 #[derive(Default)]
-pub struct Out {
+pub(crate) struct Out {
     stdout_closed: bool,
 }
 
 impl Out {
     /// Prints a line of data on stdout.
-    pub fn line(&mut self, s: &str) {
+    pub(crate) fn line(&mut self, s: &str) {
         if self.stdout_closed {
             return;
         }
@@ -30,12 +30,12 @@ impl Out {
     }
 
     /// Prints diagnostics (already terminated lines) on stderr.
-    pub fn diag(&mut self, s: &str) {
+    pub(crate) fn diag(&mut self, s: &str) {
         let _ = io::stderr().lock().write_all(s.as_bytes());
     }
 
     /// Prints problems on stderr.
-    pub fn problems(&mut self, problems: &[Problem]) {
+    pub(crate) fn problems(&mut self, problems: &[Problem]) {
         self.diag(&render(problems));
     }
 }

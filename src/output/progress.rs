@@ -14,7 +14,7 @@ fn drawable(wanted: bool) -> bool {
 }
 
 /// A spinner with a message, ticking on its own.
-pub fn spinner(wanted: bool, message: &str) -> ProgressBar {
+pub(crate) fn spinner(wanted: bool, message: &str) -> ProgressBar {
     if !drawable(wanted) {
         return ProgressBar::hidden();
     }
@@ -25,7 +25,7 @@ pub fn spinner(wanted: bool, message: &str) -> ProgressBar {
 }
 
 /// A bar over `len` sweep entries of dataset `name`.
-pub fn sweep_bar(len: u64, wanted: bool, name: &str) -> ProgressBar {
+pub(crate) fn sweep_bar(len: u64, wanted: bool, name: &str) -> ProgressBar {
     if !drawable(wanted) || len < MIN_BAR_LEN {
         return ProgressBar::hidden();
     }
@@ -38,6 +38,6 @@ pub fn sweep_bar(len: u64, wanted: bool, name: &str) -> ProgressBar {
 }
 
 /// Whether a sweep of `len` entries gets a bar (else a spinner covers the analysis).
-pub fn has_bar(len: u64) -> bool {
+pub(crate) fn has_bar(len: u64) -> bool {
     len >= MIN_BAR_LEN
 }

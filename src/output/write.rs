@@ -10,7 +10,7 @@ use anyhow::{Context, Result};
 
 /// A file name derived from a dataset name: path separators, dots at the start and control
 /// characters replaced, so that the report stays inside `--out`.
-pub fn safe_file_stem(name: &str) -> String {
+pub(crate) fn safe_file_stem(name: &str) -> String {
     let mut s: String = name
         .chars()
         .map(|c| match c {
@@ -28,7 +28,7 @@ pub fn safe_file_stem(name: &str) -> String {
 }
 
 /// Writes `contents` to `dir/file_name` atomically, creating `dir` if needed.
-pub fn write_atomic(dir: &Path, file_name: &str, contents: &str) -> Result<PathBuf> {
+pub(crate) fn write_atomic(dir: &Path, file_name: &str, contents: &str) -> Result<PathBuf> {
     fs::create_dir_all(dir)
         .with_context(|| format!("cannot create output directory {}", dir.display()))?;
     let target = dir.join(file_name);
@@ -39,7 +39,10 @@ pub fn write_atomic(dir: &Path, file_name: &str, contents: &str) -> Result<PathB
 /// Replaces `target` with what `fill` writes, or leaves it untouched if `fill` or anything after
 /// it fails. The temporary file (created with `O_EXCL` under a random name next to `target`) is
 /// removed on error and on panic, when it is dropped.
-pub fn write_with(target: &Path, fill: impl FnOnce(&mut fs::File) -> io::Result<()>) -> Result<()> {
+pub(crate) fn write_with(
+    target: &Path,
+    fill: impl FnOnce(&mut fs::File) -> io::Result<()>,
+) -> Result<()> {
     let dir = match target.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),

@@ -14,12 +14,12 @@ use crate::problem::toml_problem;
 use crate::problem::{quote, Problem};
 
 /// The commented policy template written by `scrisk init`; every key with its default.
-pub const TEMPLATE: &str = include_str!("template.toml");
+pub(crate) const TEMPLATE: &str = include_str!("template.toml");
 
 /// What a rule does with what it finds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Level {
+pub(crate) enum Level {
     /// Ignore.
     Allow,
     /// Report; does not fail the check.
@@ -30,7 +30,7 @@ pub enum Level {
 
 impl Level {
     /// The level as written in the policy file and printed before a finding (`deny`).
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Level::Allow => "allow",
             Level::Warn => "warn",
@@ -42,7 +42,7 @@ impl Level {
 /// Which HHI a concentration rule looks at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Dimension {
+pub(crate) enum Dimension {
     Supplier,
     Country,
     Group,
@@ -50,7 +50,7 @@ pub enum Dimension {
 
 impl Dimension {
     /// The dimension as written in the policy file and in a concentration message (`country`).
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Dimension::Supplier => "supplier",
             Dimension::Country => "country",
@@ -126,40 +126,40 @@ struct RawWaiver {
 
 /// A validated waiver.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Waiver {
+pub(crate) struct Waiver {
     /// Only findings of this code, or any code.
-    pub code: Option<Code>,
-    pub subject: String,
-    pub reason: String,
+    pub(crate) code: Option<Code>,
+    pub(crate) subject: String,
+    pub(crate) reason: String,
     /// Last day the waiver applies (inclusive).
-    pub until: Date,
+    pub(crate) until: Date,
     /// Line in the policy file.
-    pub line: usize,
+    pub(crate) line: usize,
 }
 
 /// A validated policy. Defaults are the template's.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Policy {
-    pub concentration: Level,
-    pub concentration_by: Vec<Dimension>,
-    pub max_hhi: f64,
-    pub third_country: Level,
-    pub max_third_country_share: f64,
+pub(crate) struct Policy {
+    pub(crate) concentration: Level,
+    pub(crate) concentration_by: Vec<Dimension>,
+    pub(crate) max_hhi: f64,
+    pub(crate) third_country: Level,
+    pub(crate) max_third_country_share: f64,
     /// Upper-case ISO codes of the countries that are not "third" countries.
-    pub own_countries: Vec<String>,
-    pub single_source: Level,
-    pub single_source_min_value: f64,
-    pub chokepoint: Level,
-    pub time_to_survive: Level,
-    pub scenario_loss: Level,
-    pub max_value_at_risk: Option<f64>,
-    pub max_share_of_output: Option<f64>,
-    pub waivers: Vec<Waiver>,
+    pub(crate) own_countries: Vec<String>,
+    pub(crate) single_source: Level,
+    pub(crate) single_source_min_value: f64,
+    pub(crate) chokepoint: Level,
+    pub(crate) time_to_survive: Level,
+    pub(crate) scenario_loss: Level,
+    pub(crate) max_value_at_risk: Option<f64>,
+    pub(crate) max_share_of_output: Option<f64>,
+    pub(crate) waivers: Vec<Waiver>,
 }
 
 /// EU member states: the default "own" countries of the third-country rule (the EU Critical
 /// Raw Materials Act's benchmark is about the Union's dependence on any single third country).
-pub const EU: [&str; 27] = [
+pub(crate) const EU: [&str; 27] = [
     "AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR", "HR", "HU", "IE", "IT",
     "LT", "LU", "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK",
 ];
@@ -220,7 +220,7 @@ impl Checker<'_> {
 }
 
 /// Parses and validates a policy; every problem is collected with its line.
-pub fn parse(text: &str, file: &str) -> Result<Policy, Vec<Problem>> {
+pub(crate) fn parse(text: &str, file: &str) -> Result<Policy, Vec<Problem>> {
     let raw: RawPolicy = toml::from_str(text).map_err(|e| {
         let message = format!("not valid: {}", e.message().trim());
         vec![toml_problem(file, text, e.span(), message)

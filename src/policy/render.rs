@@ -7,7 +7,7 @@ use super::config::Level;
 use super::{Finding, Verdict};
 
 /// One block per finding: `level[code] subject: message`, then its rows and its waiver.
-pub fn findings(findings: &[Finding]) -> String {
+pub(crate) fn findings(findings: &[Finding]) -> String {
     let mut out = String::new();
     for f in findings {
         out.push_str(&format!(
@@ -28,7 +28,7 @@ pub fn findings(findings: &[Finding]) -> String {
 }
 
 /// A dataset's findings as text, then its [`summary`].
-pub fn text(dataset: &str, list: &[Finding]) -> String {
+pub(crate) fn text(dataset: &str, list: &[Finding]) -> String {
     let mut out = findings(list);
     out.push_str(&summary(dataset, list));
     out.push('\n');
@@ -36,7 +36,7 @@ pub fn text(dataset: &str, list: &[Finding]) -> String {
 }
 
 /// `dataset: N denied, N warnings, N waived — check passed` (or `failed`).
-pub fn summary(dataset: &str, findings: &[Finding]) -> String {
+pub(crate) fn summary(dataset: &str, findings: &[Finding]) -> String {
     let deny = findings.iter().filter(|f| f.fails()).count();
     let warn = findings
         .iter()
@@ -56,15 +56,15 @@ pub fn summary(dataset: &str, findings: &[Finding]) -> String {
 /// The findings of one dataset in the JSON document. Fields in alphabetical order, as the
 /// document has always printed them.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct DatasetFindings {
-    pub dataset: String,
-    pub findings: Vec<Finding>,
+pub(crate) struct DatasetFindings {
+    pub(crate) dataset: String,
+    pub(crate) findings: Vec<Finding>,
     /// No finding fails the check ([`Verdict::Pass`]).
-    pub passed: bool,
+    pub(crate) passed: bool,
 }
 
 impl DatasetFindings {
-    pub fn new(dataset: &str, findings: Vec<Finding>) -> DatasetFindings {
+    pub(crate) fn new(dataset: &str, findings: Vec<Finding>) -> DatasetFindings {
         DatasetFindings {
             dataset: dataset.to_string(),
             passed: Verdict::of(&findings) == Verdict::Pass,
@@ -76,14 +76,14 @@ impl DatasetFindings {
 /// What `scrisk check --format json` prints: each dataset's findings, then the findings about
 /// the policy itself (unused waivers, over every dataset).
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-pub struct CheckDocument {
-    pub datasets: Vec<DatasetFindings>,
-    pub policy: Vec<Finding>,
+pub(crate) struct CheckDocument {
+    pub(crate) datasets: Vec<DatasetFindings>,
+    pub(crate) policy: Vec<Finding>,
 }
 
 impl CheckDocument {
     /// The document as pretty-printed JSON (two-space indents, no trailing newline).
-    pub fn to_json(&self) -> String {
+    pub(crate) fn to_json(&self) -> String {
         // Only strings, booleans and lists: serialising cannot fail.
         serde_json::to_string_pretty(self).unwrap_or_default()
     }

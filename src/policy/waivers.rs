@@ -16,7 +16,7 @@ fn matches(w: &Waiver, f: &Finding) -> bool {
 /// Marks the findings that a waiver valid on `today` accepts, and appends a `waiver-expired`
 /// warning for each expired waiver whose finding no valid waiver accepts. Returns which
 /// waivers matched a finding (by position in `waivers`).
-pub fn apply(findings: &mut Vec<Finding>, waivers: &[Waiver], today: Date) -> Vec<bool> {
+pub(crate) fn apply(findings: &mut Vec<Finding>, waivers: &[Waiver], today: Date) -> Vec<bool> {
     let mut matched = vec![false; waivers.len()];
     let mut expired: Vec<Finding> = Vec::new();
     for f in findings.iter_mut() {
@@ -59,7 +59,7 @@ fn expired_news(w: &Waiver, code: Code) -> Finding {
 
 /// Warnings for the waivers that matched no finding (`matched` from [`apply`], combined over
 /// every dataset checked).
-pub fn unused(waivers: &[Waiver], matched: &[bool]) -> Vec<Finding> {
+pub(crate) fn unused(waivers: &[Waiver], matched: &[bool]) -> Vec<Finding> {
     waivers
         .iter()
         .zip(matched)

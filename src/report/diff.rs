@@ -14,7 +14,7 @@ use super::schema::{self, Report};
 use crate::text::{cell, hhi};
 
 /// HHI changes smaller than this are not reported.
-pub const HHI_CHANGE: f64 = 100.0;
+pub(crate) const HHI_CHANGE: f64 = 100.0;
 
 /// A report's parts that `diff` compares, keyed for lookup.
 struct Parts<'r> {
@@ -75,7 +75,7 @@ fn only_in<'m, K: Ord, V>(b: &'m BTreeMap<K, V>, a: &BTreeMap<K, V>) -> Vec<(&'m
 }
 
 /// Renders the differences between two reports as markdown.
-pub fn render(old: &Report, new: &Report) -> String {
+pub(crate) fn render(old: &Report, new: &Report) -> String {
     let (a, b) = (Parts::of(old), Parts::of(new));
     let name = if a.dataset == b.dataset {
         cell(b.dataset)

@@ -10,14 +10,14 @@ use crate::model::Dataset;
 use crate::whatif::sweep::SweepEntry;
 
 /// Renders the JSON report (pretty-printed, one trailing newline).
-pub fn render(a: &Analysis) -> String {
+pub(crate) fn render(a: &Analysis) -> String {
     let mut s = serde_json::to_string_pretty(&report(a)).expect("report types always serialise");
     s.push('\n');
     s
 }
 
 /// The JSON report as data.
-pub fn report(a: &Analysis) -> Report {
+pub(crate) fn report(a: &Analysis) -> Report {
     let ds = a.ds;
     let w = &a.whatif;
     Report {

@@ -5,8 +5,8 @@
 //! `schema` is the JSON contract as types; `json` fills it, `diff` reads it back. `markdown`
 //! renders, with `table` for its capped tables.
 
-pub mod diff;
-pub mod json;
-pub mod markdown;
-pub mod schema;
-pub mod table;
+pub(crate) mod diff;
+pub(crate) mod json;
+pub(crate) mod markdown;
+pub(crate) mod schema;
+pub(crate) mod table;

@@ -11,45 +11,45 @@ use serde::{Deserialize, Serialize};
 
 /// One JSON report (`--format json`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Report {
+pub(crate) struct Report {
     /// The dataset directory's name.
-    pub dataset: String,
-    pub summary: Summary,
+    pub(crate) dataset: String,
+    pub(crate) summary: Summary,
     /// One per (buyer, component), in (buyer, component) order.
-    pub pairs: Vec<Pair>,
+    pub(crate) pairs: Vec<Pair>,
     /// One per component, in component order.
-    pub components: Vec<Component>,
+    pub(crate) components: Vec<Component>,
     /// One per buyer, in firm order.
-    pub in_house: Vec<InHouse>,
+    pub(crate) in_house: Vec<InHouse>,
     /// One per end firm, in firm order.
-    pub end_firms: Vec<EndFirm>,
+    pub(crate) end_firms: Vec<EndFirm>,
     /// Dataset scenarios in file order, then the `--cut` scenario.
-    pub scenarios: Vec<Scenario>,
-    pub sweep: Sweep,
+    pub(crate) scenarios: Vec<Scenario>,
+    pub(crate) sweep: Sweep,
     /// One per (end firm, country).
-    pub hidden_concentration: Vec<Hidden>,
+    pub(crate) hidden_concentration: Vec<Hidden>,
     /// Loading notes and skipped steps. Not one of §7's keys and absent from reports written
     /// before it was added, so a report without it is still a report (empty list).
     #[serde(default)]
-    pub notes: Vec<String>,
+    pub(crate) notes: Vec<String>,
 }
 
 /// Counts of the dataset.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Summary {
-    pub firms: usize,
+pub(crate) struct Summary {
+    pub(crate) firms: usize,
     /// Distinct components in sourcing.
-    pub components: usize,
-    pub sourcing_rows: usize,
-    pub end_firms: usize,
+    pub(crate) components: usize,
+    pub(crate) sourcing_rows: usize,
+    pub(crate) end_firms: usize,
     /// Distinct countries of firms.
-    pub countries: usize,
+    pub(crate) countries: usize,
 }
 
 /// Concentration level of an HHI (§3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Level {
+pub(crate) enum Level {
     Low,
     Moderate,
     High,
@@ -58,7 +58,7 @@ pub enum Level {
 /// How a (buyer, component) pair is sourced (§4).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
-pub enum Exposure {
+pub(crate) enum Exposure {
     SingleSource,
     InHouse,
     SingleCountry,
@@ -67,118 +67,118 @@ pub enum Exposure {
 
 /// One (buyer, component) pair.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Pair {
-    pub buyer: String,
-    pub component: String,
+pub(crate) struct Pair {
+    pub(crate) buyer: String,
+    pub(crate) component: String,
     /// Number of suppliers.
-    pub suppliers: usize,
-    pub hhi_supplier: f64,
-    pub hhi_country: f64,
-    pub hhi_group: f64,
+    pub(crate) suppliers: usize,
+    pub(crate) hhi_supplier: f64,
+    pub(crate) hhi_country: f64,
+    pub(crate) hhi_group: f64,
     /// Level of `hhi_supplier`.
-    pub level: Level,
-    pub exposure: Exposure,
+    pub(crate) level: Level,
+    pub(crate) exposure: Exposure,
     /// `null` when the dataset has no values (written, not omitted, so it is required).
-    pub annual_value: Option<f64>,
+    pub(crate) annual_value: Option<f64>,
 }
 
 /// One component, dataset-wide.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Component {
-    pub component: String,
-    pub hhi_supplier: f64,
-    pub hhi_country: f64,
-    pub hhi_group: f64,
+pub(crate) struct Component {
+    pub(crate) component: String,
+    pub(crate) hhi_supplier: f64,
+    pub(crate) hhi_country: f64,
+    pub(crate) hhi_group: f64,
     /// Level of `hhi_supplier`.
-    pub level: Level,
-    pub top_supplier: String,
-    pub top_supplier_share: f64,
-    pub top_country: String,
-    pub top_country_share: f64,
+    pub(crate) level: Level,
+    pub(crate) top_supplier: String,
+    pub(crate) top_supplier_share: f64,
+    pub(crate) top_country: String,
+    pub(crate) top_country_share: f64,
 }
 
 /// One buyer's in-house share.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct InHouse {
-    pub firm: String,
-    pub in_house_share: f64,
+pub(crate) struct InHouse {
+    pub(crate) firm: String,
+    pub(crate) in_house_share: f64,
 }
 
 /// One end firm's output value.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct EndFirm {
-    pub firm: String,
-    pub output_value: f64,
+pub(crate) struct EndFirm {
+    pub(crate) firm: String,
+    pub(crate) output_value: f64,
 }
 
 /// One scenario's result.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Scenario {
-    pub name: String,
+pub(crate) struct Scenario {
+    pub(crate) name: String,
     /// Cuts as written.
-    pub cuts: Vec<String>,
-    pub total_value_at_risk: f64,
-    pub end_firms: Vec<Impact>,
+    pub(crate) cuts: Vec<String>,
+    pub(crate) total_value_at_risk: f64,
+    pub(crate) end_firms: Vec<Impact>,
 }
 
 /// One end firm under a scenario.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Impact {
-    pub firm: String,
-    pub availability: f64,
-    pub loss: f64,
-    pub value_at_risk: f64,
+pub(crate) struct Impact {
+    pub(crate) firm: String,
+    pub(crate) availability: f64,
+    pub(crate) loss: f64,
+    pub(crate) value_at_risk: f64,
     /// `null` when no cut firm reaches the end firm.
-    pub tts_days: Option<f64>,
-    pub exposure_days: f64,
-    pub time_weighted_loss: f64,
+    pub(crate) tts_days: Option<f64>,
+    pub(crate) exposure_days: f64,
+    pub(crate) time_weighted_loss: f64,
 }
 
 /// The four N-1 sweeps, each sorted by `value_at_risk` descending, then `key` ascending.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Sweep {
-    pub firms: Vec<Entry>,
-    pub countries: Vec<Entry>,
-    pub regions: Vec<Entry>,
-    pub groups: Vec<Entry>,
+pub(crate) struct Sweep {
+    pub(crate) firms: Vec<Entry>,
+    pub(crate) countries: Vec<Entry>,
+    pub(crate) regions: Vec<Entry>,
+    pub(crate) groups: Vec<Entry>,
 }
 
 /// One sweep entry.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Entry {
-    pub key: String,
-    pub value_at_risk: f64,
-    pub max_loss: f64,
+pub(crate) struct Entry {
+    pub(crate) key: String,
+    pub(crate) value_at_risk: f64,
+    pub(crate) max_loss: f64,
     /// End firms this entry stops completely, by id.
-    pub chokepoint_for: Vec<String>,
+    pub(crate) chokepoint_for: Vec<String>,
     /// Firm sweep only: written there, omitted in the other sweeps, hence the default.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub time_weighted_loss: Option<f64>,
+    pub(crate) time_weighted_loss: Option<f64>,
     /// Firm sweep only, as `time_weighted_loss`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub risk_exposure_index: Option<f64>,
+    pub(crate) risk_exposure_index: Option<f64>,
 }
 
 /// Tier-1 share of a country next to the all-tier exposure to it, for one end firm.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Hidden {
-    pub firm: String,
-    pub country: String,
-    pub tier1_share: f64,
-    pub all_tier_exposure: f64,
+pub(crate) struct Hidden {
+    pub(crate) firm: String,
+    pub(crate) country: String,
+    pub(crate) tier1_share: f64,
+    pub(crate) all_tier_exposure: f64,
 }
 
 /// Why a text is not a [`Report`]: the message, and the line (1-based) when known.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ReadError {
-    pub message: String,
-    pub line: Option<usize>,
+pub(crate) struct ReadError {
+    pub(crate) message: String,
+    pub(crate) line: Option<usize>,
 }
 
 impl Report {
     /// Reads a JSON report. A syntax error, a document that is not a report, and a missing or
     /// wrongly typed field are each an error; a wrongly typed field's error names the field.
-    pub fn from_json(text: &str) -> Result<Report, ReadError> {
+    pub(crate) fn from_json(text: &str) -> Result<Report, ReadError> {
         let e = match serde_json::from_str::<Report>(text) {
             Ok(r) => return Ok(r),
             Err(e) => e,

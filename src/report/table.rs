@@ -6,13 +6,13 @@ use std::fmt::Write;
 
 /// How a column is aligned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Align {
+pub(crate) enum Align {
     Left,
     Right,
 }
 
 /// A markdown table of `N` columns.
-pub struct MdTable<'h, const N: usize> {
+pub(crate) struct MdTable<'h, const N: usize> {
     columns: [(&'h str, Align); N],
     cap: usize,
     /// What the footer counts ("" for rows in general, e.g. " end firms"); `None`: no footer,
@@ -22,7 +22,7 @@ pub struct MdTable<'h, const N: usize> {
 
 impl<'h, const N: usize> MdTable<'h, N> {
     /// A table with these columns, every row shown.
-    pub fn new(columns: [(&'h str, Align); N]) -> Self {
+    pub(crate) fn new(columns: [(&'h str, Align); N]) -> Self {
         MdTable {
             columns,
             cap: usize::MAX,
@@ -31,26 +31,26 @@ impl<'h, const N: usize> MdTable<'h, N> {
     }
 
     /// Shows at most `cap` rows; the footer counts the rest.
-    pub fn cap(mut self, cap: usize) -> Self {
+    pub(crate) fn cap(mut self, cap: usize) -> Self {
         self.cap = cap;
         self
     }
 
     /// Names what the footer counts: "N more{noun} in the JSON report."
-    pub fn footer_noun(mut self, noun: &'static str) -> Self {
+    pub(crate) fn footer_noun(mut self, noun: &'static str) -> Self {
         self.footer = Some(noun);
         self
     }
 
     /// No footer (the text above the table gives the counts).
-    pub fn no_footer(mut self) -> Self {
+    pub(crate) fn no_footer(mut self) -> Self {
         self.footer = None;
         self
     }
 
     /// Writes the header, the alignment row, the first `cap` rows and the footer. Rows past
     /// the cap are counted, not formatted.
-    pub fn write<I>(&self, out: &mut String, rows: I)
+    pub(crate) fn write<I>(&self, out: &mut String, rows: I)
     where
         I: IntoIterator<Item = [String; N]>,
         I::IntoIter: ExactSizeIterator,

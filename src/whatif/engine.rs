@@ -13,13 +13,13 @@ use crate::graph::SupplyGraph;
 use crate::model::{Dataset, FirmIdx};
 
 /// Iteration inside a cycle stops when no value changes by more than this (MODEL §5).
-pub const CONVERGENCE: f64 = 1e-12;
+pub(crate) const CONVERGENCE: f64 = 1e-12;
 /// Safety bound on the work inside one cycle, in evaluations per member (with a floor and a
 /// ceiling), so that no input can make scrisk spin for ever.
 const MAX_CYCLE_SWEEPS: usize = 2_000;
 
 /// The propagation engine for one dataset.
-pub struct Engine<'a> {
+pub(crate) struct Engine<'a> {
     g: &'a SupplyGraph,
     /// Availability of every firm with nothing cut.
     base: Vec<f64>,
@@ -34,7 +34,7 @@ pub struct Engine<'a> {
 }
 
 /// Per-thread scratch space for propagation and time-to-survive searches.
-pub struct Scratch {
+pub(crate) struct Scratch {
     a: Vec<f64>,
     cap: Vec<f64>,
     touched: Vec<FirmIdx>,
@@ -46,7 +46,7 @@ pub struct Scratch {
     dist: Vec<f64>,
     dist_touched: Vec<FirmIdx>,
     /// Set when a cycle hit [`MAX_CYCLE_SWEEPS`] before converging.
-    pub unconverged: bool,
+    pub(crate) unconverged: bool,
 }
 
 /// Total order on non-negative distances for the Dijkstra heap.
@@ -70,7 +70,7 @@ impl Ord for Dist {
 
 impl<'a> Engine<'a> {
     /// Computes the baseline availability (nothing cut).
-    pub fn new(ds: &'a Dataset, g: &'a SupplyGraph) -> Self {
+    pub(crate) fn new(ds: &'a Dataset, g: &'a SupplyGraph) -> Self {
         let input_supplier: Vec<u32> = ds.sourcing.iter().map(|r| r.supplier as u32).collect();
         let input_share: Vec<f64> = ds.sourcing.iter().map(|r| r.share).collect();
         let mut group_start = Vec::with_capacity(ds.firms.len() + 1);
@@ -104,12 +104,12 @@ impl<'a> Engine<'a> {
     }
 
     /// Availability with nothing cut.
-    pub fn baseline(&self) -> &[f64] {
+    pub(crate) fn baseline(&self) -> &[f64] {
         &self.base
     }
 
     /// Fresh scratch space for this engine.
-    pub fn scratch(&self) -> Scratch {
+    pub(crate) fn scratch(&self) -> Scratch {
         let n = self.base.len();
         Scratch {
             a: self.base.clone(),
@@ -195,7 +195,7 @@ impl<'a> Engine<'a> {
     /// Propagates the capacities `cuts` ((firm, remaining capacity) pairs) through the
     /// network, touching only what lies downstream. Read results with [`Scratch::a`], then
     /// call [`Engine::reset`].
-    pub fn propagate(&self, s: &mut Scratch, cuts: &[(FirmIdx, f64)]) {
+    pub(crate) fn propagate(&self, s: &mut Scratch, cuts: &[(FirmIdx, f64)]) {
         for &(f, c) in cuts {
             s.cap[f] = c;
             self.touch(s, f);
@@ -258,7 +258,7 @@ impl<'a> Engine<'a> {
 
     /// Availability of `f` from the current state as if `f` itself were not cut (capacity 1):
     /// what an end firm can make from what its suppliers still deliver.
-    pub fn eval_uncut(&self, s: &mut Scratch, f: FirmIdx) -> f64 {
+    pub(crate) fn eval_uncut(&self, s: &mut Scratch, f: FirmIdx) -> f64 {
         let saved = s.cap[f];
         s.cap[f] = 1.0;
         let v = self.eval(f, &s.a, &s.cap);
@@ -274,7 +274,7 @@ impl<'a> Engine<'a> {
     }
 
     /// Restores the scratch space to the baseline.
-    pub fn reset(&self, s: &mut Scratch) {
+    pub(crate) fn reset(&self, s: &mut Scratch) {
         for &f in &s.touched {
             s.a[f] = self.base[f];
             s.cap[f] = 1.0;
@@ -290,14 +290,14 @@ impl<'a> Engine<'a> {
     /// Time to survive from a cut set to every firm downstream (MODEL §6): the smallest sum of
     /// inventory days along a path from any of `sources`. Unreached firms stay infinite. Read
     /// with [`Scratch::tts`]; [`Engine::reset`] clears it.
-    pub fn time_to_survive(&self, s: &mut Scratch, sources: &[FirmIdx]) {
+    pub(crate) fn time_to_survive(&self, s: &mut Scratch, sources: &[FirmIdx]) {
         self.time_to_survive_below(s, sources, f64::INFINITY);
     }
 
     /// [`Engine::time_to_survive`], searching only paths shorter than `limit` days: firms
     /// farther away stay unreached. A sweep needs no more: a time to survive at or beyond the
     /// time to recover means no exposure days.
-    pub fn time_to_survive_below(&self, s: &mut Scratch, sources: &[FirmIdx], limit: f64) {
+    pub(crate) fn time_to_survive_below(&self, s: &mut Scratch, sources: &[FirmIdx], limit: f64) {
         let mut heap: BinaryHeap<Reverse<(Dist, FirmIdx)>> = BinaryHeap::new();
         for &f in sources {
             if s.dist[f] > 0.0 {
@@ -329,17 +329,17 @@ impl<'a> Engine<'a> {
 impl Scratch {
     /// Firms whose capacity or availability the last propagation changed (in no particular
     /// order); every other firm is at its baseline.
-    pub fn touched(&self) -> &[FirmIdx] {
+    pub(crate) fn touched(&self) -> &[FirmIdx] {
         &self.touched
     }
 
     /// Current availability of a firm.
-    pub fn a(&self, f: FirmIdx) -> f64 {
+    pub(crate) fn a(&self, f: FirmIdx) -> f64 {
         self.a[f]
     }
 
     /// Time to survive of a firm after [`Engine::time_to_survive`]; `None` when unreached.
-    pub fn tts(&self, f: FirmIdx) -> Option<f64> {
+    pub(crate) fn tts(&self, f: FirmIdx) -> Option<f64> {
         let d = self.dist[f];
         d.is_finite().then_some(d)
     }

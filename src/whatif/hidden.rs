@@ -8,11 +8,11 @@ use crate::model::{Dataset, FirmIdx};
 
 /// Tier-1 share of a country next to the all-tier exposure to it, for one end firm.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Hidden {
-    pub firm: FirmIdx,
-    pub country: String,
-    pub tier1_share: f64,
-    pub all_tier_exposure: f64,
+pub(crate) struct Hidden {
+    pub(crate) firm: FirmIdx,
+    pub(crate) country: String,
+    pub(crate) tier1_share: f64,
+    pub(crate) all_tier_exposure: f64,
 }
 
 /// Tier-1 share of each country in an end firm's purchases ([`Dataset::purchase_shares`]):
@@ -27,7 +27,7 @@ fn tier1_shares<'d>(ds: &'d Dataset, g: &SupplyGraph, e: FirmIdx) -> BTreeMap<&'
 /// Hidden concentration of every end firm against every country it buys from at tier 1 or
 /// loses output to when the country is cut. `country_losses` holds, per country (sorted), each
 /// end firm's loss in `g.end_firms` order, from the country sweep.
-pub fn hidden_concentration(
+pub(crate) fn hidden_concentration(
     ds: &Dataset,
     g: &SupplyGraph,
     country_losses: &[(String, Vec<f64>)],

@@ -2,11 +2,11 @@
 //! the propagation [`engine`]. Pure computation: the caller observes progress through an
 //! [`Observer`].
 
-pub mod engine;
-pub mod hidden;
-pub mod recovery;
-pub mod scenario;
-pub mod sweep;
+pub(crate) mod engine;
+pub(crate) mod hidden;
+pub(crate) mod recovery;
+pub(crate) mod scenario;
+pub(crate) mod sweep;
 
 use crate::graph::SupplyGraph;
 use crate::model::{Dataset, Scenario};
@@ -19,7 +19,7 @@ use self::sweep::Sweeps;
 
 /// Watches a long analysis: `tick` once per sweep entry (from any thread), `phase_done` after
 /// each phase (from the calling thread). The library keeps no clock; the caller times phases.
-pub trait Observer: Sync {
+pub(crate) trait Observer: Sync {
     /// One sweep entry is done.
     fn tick(&self) {}
     /// A phase (named for `--timings`) is done.
@@ -27,23 +27,23 @@ pub trait Observer: Sync {
 }
 
 /// An observer that ignores everything.
-pub struct Quiet;
+pub(crate) struct Quiet;
 
 impl Observer for Quiet {}
 
 /// An end firm's loss counts as a full stop (a chokepoint) from this loss on.
-pub const CHOKEPOINT_LOSS: f64 = 1.0 - 1e-9;
+pub(crate) const CHOKEPOINT_LOSS: f64 = 1.0 - 1e-9;
 
 /// Settings of the what-if analyses.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct WhatIfSettings {
+pub(crate) struct WhatIfSettings {
     /// Time to recover when neither a scenario duration nor a firm's recovery_days applies.
-    pub default_recovery_days: f64,
+    pub(crate) default_recovery_days: f64,
     /// Run the N-1 sweeps (and hidden concentration, which needs the country sweep).
-    pub sweep: bool,
+    pub(crate) sweep: bool,
     /// Record, during the firm sweep, the end firms whose stock runs out before a firm with
     /// `recovery_days` recovers ([`WhatIf::recovery`]; the policy gate needs it).
-    pub recovery_gaps: bool,
+    pub(crate) recovery_gaps: bool,
 }
 
 impl Default for WhatIfSettings {
@@ -58,22 +58,22 @@ impl Default for WhatIfSettings {
 
 /// Everything §5–6 produces for a dataset.
 #[derive(Debug, Clone, PartialEq)]
-pub struct WhatIf {
-    pub scenarios: Vec<ScenarioResult>,
-    pub sweeps: Sweeps,
-    pub hidden: Vec<Hidden>,
+pub(crate) struct WhatIf {
+    pub(crate) scenarios: Vec<ScenarioResult>,
+    pub(crate) sweeps: Sweeps,
+    pub(crate) hidden: Vec<Hidden>,
     /// Firms whose recovery outlasts some end firm's stock, in firm order (only with
     /// [`WhatIfSettings::recovery_gaps`] and the sweeps).
-    pub recovery: Vec<FirmRecovery>,
+    pub(crate) recovery: Vec<FirmRecovery>,
     /// Whether some cycle hit the iteration bound before converging.
-    pub unconverged: bool,
+    pub(crate) unconverged: bool,
     /// Whether the sweeps ran (`--no-sweep` skips them).
-    pub swept: bool,
+    pub(crate) swept: bool,
 }
 
 /// Runs every scenario (dataset scenarios, then `extra`), the four sweeps and hidden
 /// concentration.
-pub fn analyse(
+pub(crate) fn analyse(
     ds: &Dataset,
     g: &SupplyGraph,
     extra: Option<&Scenario>,

@@ -7,20 +7,20 @@ use crate::model::FirmIdx;
 
 /// An end firm that runs out of stock before a cut firm recovers.
 #[derive(Debug, Clone, PartialEq)]
-pub struct RecoveryGap {
-    pub end_firm: FirmIdx,
+pub(crate) struct RecoveryGap {
+    pub(crate) end_firm: FirmIdx,
     /// Days until its stock along the best-buffered path from the cut firm runs out.
-    pub tts_days: f64,
+    pub(crate) tts_days: f64,
     /// Its loss (1 - availability) with the firm cut.
-    pub loss: f64,
+    pub(crate) loss: f64,
 }
 
 /// A firm with `recovery_days` whose full cut leaves some end firm short before it recovers.
 #[derive(Debug, Clone, PartialEq)]
-pub struct FirmRecovery {
-    pub firm: FirmIdx,
+pub(crate) struct FirmRecovery {
+    pub(crate) firm: FirmIdx,
     /// Its time to recover (its `recovery_days`).
-    pub ttr_days: f64,
+    pub(crate) ttr_days: f64,
     /// The end firms with time to survive < time to recover and a loss, in end-firm order.
-    pub short: Vec<RecoveryGap>,
+    pub(crate) short: Vec<RecoveryGap>,
 }

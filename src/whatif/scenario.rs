@@ -10,32 +10,32 @@ use crate::whatif::WhatIfSettings;
 
 /// One end firm under a scenario.
 #[derive(Debug, Clone, PartialEq)]
-pub struct EndFirmImpact {
-    pub firm: FirmIdx,
-    pub availability: f64,
-    pub loss: f64,
-    pub value_at_risk: f64,
+pub(crate) struct EndFirmImpact {
+    pub(crate) firm: FirmIdx,
+    pub(crate) availability: f64,
+    pub(crate) loss: f64,
+    pub(crate) value_at_risk: f64,
     /// Time to survive; `None` when no cut firm reaches the end firm.
-    pub tts_days: Option<f64>,
-    pub exposure_days: f64,
-    pub time_weighted_loss: f64,
+    pub(crate) tts_days: Option<f64>,
+    pub(crate) exposure_days: f64,
+    pub(crate) time_weighted_loss: f64,
 }
 
 /// The result of one scenario.
 #[derive(Debug, Clone, PartialEq)]
-pub struct ScenarioResult {
-    pub name: String,
-    pub description: Option<String>,
+pub(crate) struct ScenarioResult {
+    pub(crate) name: String,
+    pub(crate) description: Option<String>,
     /// Cuts as written.
-    pub cuts: Vec<String>,
+    pub(crate) cuts: Vec<String>,
     /// The time to recover used.
-    pub ttr_days: f64,
-    pub total_value_at_risk: f64,
-    pub end_firms: Vec<EndFirmImpact>,
+    pub(crate) ttr_days: f64,
+    pub(crate) total_value_at_risk: f64,
+    pub(crate) end_firms: Vec<EndFirmImpact>,
 }
 
 /// Capacities of a list of cuts: the product of (1 - severity) over matching cuts.
-pub fn capacities(cuts: &[Cut]) -> Vec<(FirmIdx, f64)> {
+pub(crate) fn capacities(cuts: &[Cut]) -> Vec<(FirmIdx, f64)> {
     let mut cap: BTreeMap<FirmIdx, f64> = BTreeMap::new();
     for c in cuts {
         for &f in &c.firms {
@@ -46,7 +46,7 @@ pub fn capacities(cuts: &[Cut]) -> Vec<(FirmIdx, f64)> {
 }
 
 /// Runs a scenario.
-pub fn run_scenario(
+pub(crate) fn run_scenario(
     ds: &Dataset,
     g: &SupplyGraph,
     engine: &Engine,
@@ -99,7 +99,7 @@ pub fn run_scenario(
 }
 
 /// Runs one scenario on its own (no sweeps): the quick answer of `scrisk whatif`.
-pub fn run_single(
+pub(crate) fn run_single(
     ds: &Dataset,
     g: &SupplyGraph,
     scenario: &Scenario,

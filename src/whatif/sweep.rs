@@ -18,25 +18,25 @@ use crate::whatif::{WhatIfSettings, CHOKEPOINT_LOSS};
 
 /// One entry of an N-1 sweep.
 #[derive(Debug, Clone, PartialEq)]
-pub struct SweepEntry {
-    pub key: String,
-    pub value_at_risk: f64,
-    pub max_loss: f64,
+pub(crate) struct SweepEntry {
+    pub(crate) key: String,
+    pub(crate) value_at_risk: f64,
+    pub(crate) max_loss: f64,
     /// End firms this entry stops completely, sorted.
-    pub chokepoint_for: Vec<FirmIdx>,
+    pub(crate) chokepoint_for: Vec<FirmIdx>,
     /// Firm sweep only.
-    pub time_weighted_loss: Option<f64>,
+    pub(crate) time_weighted_loss: Option<f64>,
     /// Firm sweep only: time-weighted loss over the largest of any firm.
-    pub risk_exposure_index: Option<f64>,
+    pub(crate) risk_exposure_index: Option<f64>,
 }
 
 /// All four sweeps, each sorted by value at risk descending, then key.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Sweeps {
-    pub firms: Vec<SweepEntry>,
-    pub countries: Vec<SweepEntry>,
-    pub regions: Vec<SweepEntry>,
-    pub groups: Vec<SweepEntry>,
+pub(crate) struct Sweeps {
+    pub(crate) firms: Vec<SweepEntry>,
+    pub(crate) countries: Vec<SweepEntry>,
+    pub(crate) regions: Vec<SweepEntry>,
+    pub(crate) groups: Vec<SweepEntry>,
 }
 
 /// Sorts entries by value at risk descending, then key ascending.
@@ -287,7 +287,7 @@ pub(crate) fn set_sweep(
 }
 
 /// Number of sweep entries (for a progress bar).
-pub fn sweep_size(ds: &Dataset) -> u64 {
+pub(crate) fn sweep_size(ds: &Dataset) -> u64 {
     let (c, r, g) = sweep_sets(ds);
     (ds.firms.len() + c.len() + r.len() + g.len()) as u64
 }

@@ -23,22 +23,22 @@ use std::process::Command;
 
 /// The date `check` is run with unless a test says otherwise: waivers never depend on the day
 /// the tests run.
-pub const TODAY: &str = "2026-01-01";
+pub(crate) const TODAY: &str = "2026-01-01";
 
 /// The thread count of every run unless a test says otherwise (reports must not depend on it;
 /// `datasets.rs` checks that with 1 and 4).
-pub const THREADS: usize = 2;
+pub(crate) const THREADS: usize = 2;
 
 /// The repository root (the working directory of every run).
-pub fn root() -> PathBuf {
+pub(crate) fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
 /// The worked example of MODEL.md, relative to the root.
-pub const EXAMPLE: &str = "tests/fixtures/example";
+pub(crate) const EXAMPLE: &str = "tests/fixtures/example";
 
 /// A temporary directory plus the settings and filters shared by every run of one test.
-pub struct TestContext {
+pub(crate) struct TestContext {
     temp: tempfile::TempDir,
     threads: usize,
     /// (text, replacement), applied in order: longer, more specific paths first.
@@ -55,7 +55,7 @@ impl TestContext {
     /// A fresh temporary directory, `--today` [`TODAY`], [`THREADS`] threads, and the filters
     /// temporary directory → `[TEMP]`, corpus case directories → `[CORPUS]`, repository root →
     /// `[ROOT]`.
-    pub fn new() -> Self {
+    pub(crate) fn new() -> Self {
         let temp = tempfile::tempdir().expect("temp dir");
         let root = root();
         let filters = vec![
@@ -80,23 +80,23 @@ impl TestContext {
     }
 
     /// The temporary directory (removed when the context is dropped).
-    pub fn temp(&self) -> &Path {
+    pub(crate) fn temp(&self) -> &Path {
         self.temp.path()
     }
 
     /// A path inside the temporary directory.
-    pub fn path(&self, relative: impl AsRef<Path>) -> PathBuf {
+    pub(crate) fn path(&self, relative: impl AsRef<Path>) -> PathBuf {
         self.temp.path().join(relative)
     }
 
     /// The `--out` directory `analyze` writes to unless told otherwise.
-    pub fn reports(&self) -> PathBuf {
+    pub(crate) fn reports(&self) -> PathBuf {
         self.path("reports")
     }
 
     /// Writes `contents` to a file in the temporary directory (creating parent directories) and
     /// returns its path.
-    pub fn write(&self, relative: impl AsRef<Path>, contents: impl AsRef<[u8]>) -> PathBuf {
+    pub(crate) fn write(&self, relative: impl AsRef<Path>, contents: impl AsRef<[u8]>) -> PathBuf {
         let path = self.path(relative);
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent).expect("create directory");
@@ -107,19 +107,19 @@ impl TestContext {
 
     /// Copies a directory of the repository (`from`, relative to the root) into the temporary
     /// directory as `to` and returns the copy's path.
-    pub fn copy(&self, from: impl AsRef<Path>, to: impl AsRef<Path>) -> PathBuf {
+    pub(crate) fn copy(&self, from: impl AsRef<Path>, to: impl AsRef<Path>) -> PathBuf {
         let target = self.path(to);
         copy_dir(&root().join(from), &target);
         target
     }
 
     /// A copy of the worked example at `to` (a dataset named after the last component).
-    pub fn example(&self, to: impl AsRef<Path>) -> PathBuf {
+    pub(crate) fn example(&self, to: impl AsRef<Path>) -> PathBuf {
         self.copy(EXAMPLE, to)
     }
 
     /// `scrisk` with no arguments yet.
-    pub fn scrisk(&self) -> Cmd<'_> {
+    pub(crate) fn scrisk(&self) -> Cmd<'_> {
         Cmd {
             ctx: self,
             args: Vec::new(),
@@ -130,48 +130,48 @@ impl TestContext {
     }
 
     /// `scrisk <subcommand>`.
-    pub fn command(&self, subcommand: &str) -> Cmd<'_> {
+    pub(crate) fn command(&self, subcommand: &str) -> Cmd<'_> {
         self.scrisk().arg(subcommand)
     }
 
     /// `scrisk validate <path>`.
-    pub fn validate(&self, path: impl AsRef<OsStr>) -> Cmd<'_> {
+    pub(crate) fn validate(&self, path: impl AsRef<OsStr>) -> Cmd<'_> {
         self.command("validate").arg(path)
     }
 
     /// `scrisk analyze <path> --out <temp>/reports` (markdown, as the binary's default).
-    pub fn analyze(&self, path: impl AsRef<OsStr>) -> Cmd<'_> {
+    pub(crate) fn analyze(&self, path: impl AsRef<OsStr>) -> Cmd<'_> {
         let mut cmd = self.command("analyze").arg(path);
         cmd.out = Some(self.reports());
         cmd
     }
 
     /// `scrisk whatif <path>`.
-    pub fn whatif(&self, path: impl AsRef<OsStr>) -> Cmd<'_> {
+    pub(crate) fn whatif(&self, path: impl AsRef<OsStr>) -> Cmd<'_> {
         self.command("whatif").arg(path)
     }
 
     /// `scrisk check <path> --today <today>`.
-    pub fn check(&self, path: impl AsRef<OsStr>) -> Cmd<'_> {
+    pub(crate) fn check(&self, path: impl AsRef<OsStr>) -> Cmd<'_> {
         let mut cmd = self.command("check").arg(path);
         cmd.today = Some(TODAY.to_string());
         cmd
     }
 
     /// `scrisk diff <old> <new>`.
-    pub fn diff(&self, old: impl AsRef<OsStr>, new: impl AsRef<OsStr>) -> Cmd<'_> {
+    pub(crate) fn diff(&self, old: impl AsRef<OsStr>, new: impl AsRef<OsStr>) -> Cmd<'_> {
         self.command("diff").arg(old).arg(new)
     }
 
     /// `scrisk init <file>`.
-    pub fn init(&self, file: impl AsRef<OsStr>) -> Cmd<'_> {
+    pub(crate) fn init(&self, file: impl AsRef<OsStr>) -> Cmd<'_> {
         self.command("init").arg(file)
     }
 }
 
 /// One invocation of `scrisk`, built argument by argument; [`Cmd::run`] runs it.
 #[must_use = "a command does nothing until it is run"]
-pub struct Cmd<'a> {
+pub(crate) struct Cmd<'a> {
     ctx: &'a TestContext,
     args: Vec<OsString>,
     /// `--out`, appended when the command runs (only `analyze` has one by default).
@@ -183,13 +183,13 @@ pub struct Cmd<'a> {
 
 impl Cmd<'_> {
     /// Appends one argument.
-    pub fn arg(mut self, arg: impl AsRef<OsStr>) -> Self {
+    pub(crate) fn arg(mut self, arg: impl AsRef<OsStr>) -> Self {
         self.args.push(arg.as_ref().to_owned());
         self
     }
 
     /// Appends arguments.
-    pub fn args<I, S>(mut self, args: I) -> Self
+    pub(crate) fn args<I, S>(mut self, args: I) -> Self
     where
         I: IntoIterator<Item = S>,
         S: AsRef<OsStr>,
@@ -200,44 +200,44 @@ impl Cmd<'_> {
     }
 
     /// `--cut <spec>`.
-    pub fn cut(self, spec: &str) -> Self {
+    pub(crate) fn cut(self, spec: &str) -> Self {
         self.arg("--cut").arg(spec)
     }
 
     /// `--format <format>`.
-    pub fn format(self, format: &str) -> Self {
+    pub(crate) fn format(self, format: &str) -> Self {
         self.arg("--format").arg(format)
     }
 
     /// `--format json`.
-    pub fn format_json(self) -> Self {
+    pub(crate) fn format_json(self) -> Self {
         self.format("json")
     }
 
     /// `--format both`.
-    pub fn format_both(self) -> Self {
+    pub(crate) fn format_both(self) -> Self {
         self.format("both")
     }
 
     /// `--policy <file>`.
-    pub fn policy(self, file: impl AsRef<OsStr>) -> Self {
+    pub(crate) fn policy(self, file: impl AsRef<OsStr>) -> Self {
         self.arg("--policy").arg(file)
     }
 
     /// `--out <dir>` instead of the context's reports directory.
-    pub fn out(mut self, dir: impl Into<PathBuf>) -> Self {
+    pub(crate) fn out(mut self, dir: impl Into<PathBuf>) -> Self {
         self.out = Some(dir.into());
         self
     }
 
     /// `--today <date>` instead of the context's.
-    pub fn today(mut self, date: &str) -> Self {
+    pub(crate) fn today(mut self, date: &str) -> Self {
         self.today = Some(date.to_string());
         self
     }
 
     /// The thread count (`RAYON_NUM_THREADS`) of this run.
-    pub fn threads(mut self, n: usize) -> Self {
+    pub(crate) fn threads(mut self, n: usize) -> Self {
         self.threads = n;
         self
     }
@@ -257,7 +257,7 @@ impl Cmd<'_> {
     }
 
     /// Runs the binary in the repository root and collects what it did.
-    pub fn run(self) -> Output {
+    pub(crate) fn run(self) -> Output {
         let argv = self.argv();
         let (status, stdout, stderr) = run_binary(&argv, self.threads);
         Output {
@@ -272,11 +272,11 @@ impl Cmd<'_> {
 }
 
 /// What one run of `scrisk` did.
-pub struct Output {
+pub(crate) struct Output {
     /// The exit code (-1 when the process was killed by a signal).
-    pub status: i32,
-    pub stdout: String,
-    pub stderr: String,
+    pub(crate) status: i32,
+    pub(crate) stdout: String,
+    pub(crate) stderr: String,
     /// The arguments the run had, for assertion messages.
     argv: Vec<OsString>,
     /// The `--out` directory of the run, if it had one.
@@ -286,7 +286,7 @@ pub struct Output {
 
 impl Output {
     /// Exit code, stdout and stderr in one text, filtered: what [`scrisk_snapshot!`] records.
-    pub fn snapshot(&self) -> String {
+    pub(crate) fn snapshot(&self) -> String {
         filter(
             &self.filters,
             &snapshot_text(self.status, &self.stdout, &self.stderr),
@@ -294,7 +294,7 @@ impl Output {
     }
 
     /// The command line, for messages.
-    pub fn command_line(&self) -> String {
+    pub(crate) fn command_line(&self) -> String {
         let args: Vec<String> = self
             .argv
             .iter()
@@ -305,7 +305,7 @@ impl Output {
 
     /// Panics unless the run exited with `code`; the message shows the whole run.
     #[track_caller]
-    pub fn assert_status(&self, code: i32) -> &Self {
+    pub(crate) fn assert_status(&self, code: i32) -> &Self {
         assert_eq!(
             self.status,
             code,
@@ -318,20 +318,20 @@ impl Output {
 
     /// Panics unless the run succeeded (exit 0).
     #[track_caller]
-    pub fn assert_ok(&self) -> &Self {
+    pub(crate) fn assert_ok(&self) -> &Self {
         self.assert_status(0)
     }
 
     /// Panics unless the run failed with an error (exit 2).
     #[track_caller]
-    pub fn assert_error(&self) -> &Self {
+    pub(crate) fn assert_error(&self) -> &Self {
         self.assert_status(2)
     }
 
     /// Panics unless stderr, filtered as in snapshots, contains `needle` (so a test can name
     /// `[TEMP]/policy.toml`).
     #[track_caller]
-    pub fn assert_stderr_contains(&self, needle: &str) -> &Self {
+    pub(crate) fn assert_stderr_contains(&self, needle: &str) -> &Self {
         assert!(
             filter(&self.filters, &self.stderr).contains(needle),
             "{:?} missing from stderr of {}\n{}",
@@ -344,7 +344,7 @@ impl Output {
 
     /// Panics unless stdout, filtered as in snapshots, contains `needle`.
     #[track_caller]
-    pub fn assert_stdout_contains(&self, needle: &str) -> &Self {
+    pub(crate) fn assert_stdout_contains(&self, needle: &str) -> &Self {
         assert!(
             filter(&self.filters, &self.stdout).contains(needle),
             "{:?} missing from stdout of {}\n{}",
@@ -356,22 +356,22 @@ impl Output {
     }
 
     /// stdout parsed as JSON (`check --format json`).
-    pub fn stdout_json(&self) -> serde_json::Value {
+    pub(crate) fn stdout_json(&self) -> serde_json::Value {
         json(&self.stdout)
     }
 
     /// The `--out` directory of the run.
-    pub fn out_dir(&self) -> &Path {
+    pub(crate) fn out_dir(&self) -> &Path {
         self.out.as_deref().expect("the command had no --out")
     }
 
     /// The names of the files in the `--out` directory, sorted (empty when it does not exist).
-    pub fn written(&self) -> Vec<String> {
+    pub(crate) fn written(&self) -> Vec<String> {
         files(self.out_dir())
     }
 
     /// The one report with extension `ext` (`md` or `json`) in the `--out` directory.
-    pub fn report_path(&self, ext: &str) -> PathBuf {
+    pub(crate) fn report_path(&self, ext: &str) -> PathBuf {
         let suffix = format!(".{ext}");
         let found: Vec<String> = self
             .written()
@@ -389,19 +389,19 @@ impl Output {
     }
 
     /// The written JSON report, parsed (the run must have written exactly one).
-    pub fn json(&self) -> serde_json::Value {
+    pub(crate) fn json(&self) -> serde_json::Value {
         json(&read(&self.report_path("json")))
     }
 
     /// The written markdown report (the run must have written exactly one).
-    pub fn markdown(&self) -> String {
+    pub(crate) fn markdown(&self) -> String {
         read(&self.report_path("md"))
     }
 }
 
 /// Runs `scrisk` once, in the repository root, with a fixed thread count and an environment
 /// that cannot change the output (help width, colours). Returns (exit code, stdout, stderr).
-pub fn run_binary(args: &[OsString], threads: usize) -> (i32, String, String) {
+pub(crate) fn run_binary(args: &[OsString], threads: usize) -> (i32, String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_scrisk"))
         .args(args)
         .current_dir(root())
@@ -420,7 +420,7 @@ pub fn run_binary(args: &[OsString], threads: usize) -> (i32, String, String) {
 
 /// The snapshot text of a run: exit code, stdout and stderr (the format every CLI snapshot in
 /// `snapshots/` has).
-pub fn snapshot_text(status: i32, stdout: &str, stderr: &str) -> String {
+pub(crate) fn snapshot_text(status: i32, stdout: &str, stderr: &str) -> String {
     format!("exit: {status}\n--- stdout\n{stdout}--- stderr\n{stderr}")
 }
 
@@ -458,12 +458,12 @@ macro_rules! scrisk_snapshot {
 pub(crate) use scrisk_snapshot;
 
 /// Reads a file as text, naming it on failure.
-pub fn read(path: &Path) -> String {
+pub(crate) fn read(path: &Path) -> String {
     std::fs::read_to_string(path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
 }
 
 /// Sub-directories of `dir`, sorted by name.
-pub fn subdirs(dir: &Path) -> Vec<PathBuf> {
+pub(crate) fn subdirs(dir: &Path) -> Vec<PathBuf> {
     let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
         .unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()))
         .map(|e| e.expect("directory entry").path())
@@ -474,7 +474,7 @@ pub fn subdirs(dir: &Path) -> Vec<PathBuf> {
 }
 
 /// Files in `dir`, sorted by name (empty when it does not exist).
-pub fn files(dir: &Path) -> Vec<String> {
+pub(crate) fn files(dir: &Path) -> Vec<String> {
     let mut v: Vec<String> = std::fs::read_dir(dir)
         .map(|rd| {
             rd.map(|e| {
@@ -491,7 +491,7 @@ pub fn files(dir: &Path) -> Vec<String> {
 }
 
 /// Copies a directory tree (datasets are small).
-pub fn copy_dir(from: &Path, to: &Path) {
+pub(crate) fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).expect("create directory");
     for e in
         std::fs::read_dir(from).unwrap_or_else(|e| panic!("cannot read {}: {e}", from.display()))
@@ -507,6 +507,6 @@ pub fn copy_dir(from: &Path, to: &Path) {
 }
 
 /// Parses JSON text, panicking with the text on failure.
-pub fn json(text: &str) -> serde_json::Value {
+pub(crate) fn json(text: &str) -> serde_json::Value {
     serde_json::from_str(text).unwrap_or_else(|e| panic!("invalid JSON ({e}):\n{text}"))
 }

@@ -4,19 +4,19 @@
 
 use std::path::Path;
 
-pub use crate::context::{copy_dir, files, json, root, subdirs};
+pub(crate) use crate::context::{copy_dir, files, json, root, subdirs};
 
 /// What one run of `scrisk` did.
-pub struct Run {
-    pub code: i32,
-    pub stdout: String,
-    pub stderr: String,
+pub(crate) struct Run {
+    pub(crate) code: i32,
+    pub(crate) stdout: String,
+    pub(crate) stderr: String,
 }
 
 impl Run {
     /// Exit code, stdout and stderr in one text, for snapshots; `replace` paths first, then the
     /// repository root as `[ROOT]`.
-    pub fn snapshot(&self, replace: &[(&Path, &str)]) -> String {
+    pub(crate) fn snapshot(&self, replace: &[(&Path, &str)]) -> String {
         let mut text = crate::context::snapshot_text(self.code, &self.stdout, &self.stderr);
         for (path, with) in replace {
             text = text.replace(&path.display().to_string(), with);
@@ -26,7 +26,7 @@ impl Run {
 }
 
 /// Runs `scrisk` with `args` in the repository root (as `TestContext` does).
-pub fn scrisk<I, S>(args: I) -> Run
+pub(crate) fn scrisk<I, S>(args: I) -> Run
 where
     I: IntoIterator<Item = S>,
     S: AsRef<std::ffi::OsStr>,

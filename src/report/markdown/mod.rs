@@ -30,7 +30,7 @@ mod scenario;
 mod sources;
 mod tables;
 
-pub use scenario::render_whatif;
+pub(crate) use scenario::render_whatif;
 
 /// Rows shown in the ranking tables; the JSON report has them all.
 const TOP_ROWS: usize = 15;
@@ -43,12 +43,12 @@ const MAX_DIAGRAM_NODES: usize = 40;
 const DOCS: &str = "../docs/metrics.md";
 
 /// Renders the markdown report, selecting its highlights first.
-pub fn render(a: &Analysis) -> String {
+pub(crate) fn render(a: &Analysis) -> String {
     render_with(a, &Highlights::compute(a))
 }
 
 /// Renders the markdown report with highlights already selected.
-pub fn render_with(a: &Analysis, h: &Highlights) -> String {
+pub(crate) fn render_with(a: &Analysis, h: &Highlights) -> String {
     let c = Ctx {
         a,
         h,

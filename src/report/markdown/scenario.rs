@@ -81,7 +81,7 @@ fn scenario_section(f: &Fmt, s: &ScenarioResult, out: &mut String) {
 
 /// The answer of `scrisk whatif`: one scenario as markdown. `end_values` are the output
 /// values of the dataset's end firms.
-pub fn render_whatif(ds: &Dataset, end_values: &[f64], s: &ScenarioResult) -> String {
+pub(crate) fn render_whatif(ds: &Dataset, end_values: &[f64], s: &ScenarioResult) -> String {
     let f = Fmt::new(ds);
     let mut out = String::new();
     let title = ds.meta.title.as_deref().unwrap_or(&ds.name);
