@@ -129,9 +129,8 @@ pub(crate) struct GenerateArgs {
     #[arg(value_name = "OUT")]
     pub(crate) out: PathBuf,
     /// Number of firms (at least 12: two per tier).
-    #[arg(long, default_value_t = 10_000,
-          value_parser = clap::value_parser!(u64).range(crate::synth::MIN_FIRMS as u64..))]
-    pub(crate) firms: u64,
+    #[arg(long, default_value_t = 10_000, value_parser = parse_firms)]
+    pub(crate) firms: usize,
     /// Seed of the random generator.
     #[arg(long, default_value_t = 1)]
     pub(crate) seed: u64,
@@ -228,6 +227,17 @@ pub(crate) struct AnalyzeArgs {
     /// concentration, which needs the country sweep): for very large datasets.
     #[arg(long)]
     pub(crate) no_sweep: bool,
+}
+
+/// A number of firms for `generate`: at least two per tier.
+fn parse_firms(text: &str) -> Result<usize, String> {
+    let min = crate::synth::MIN_FIRMS;
+    match text.trim().parse::<usize>() {
+        Ok(n) if n >= min => Ok(n),
+        _ => Err(format!(
+            "expected a whole number of firms >= {min} (two per tier)"
+        )),
+    }
 }
 
 /// A number of days: finite and not negative.

@@ -122,7 +122,7 @@ impl Settings {
             }),
             Command::Generate(a) => Settings::Generate(Generate {
                 out: a.out,
-                firms: usize::try_from(a.firms).unwrap_or(usize::MAX),
+                firms: a.firms,
                 seed: a.seed,
                 force: a.force,
             }),

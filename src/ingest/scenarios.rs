@@ -4,10 +4,12 @@
 //! [`crate::model::cut`]): an unknown selector kind, a severity outside (0, 1] or a cut that
 //! matches no firm is an input error, because a typo must never read as "no impact".
 
+use std::ops::Range;
+
 use serde::Deserialize;
 
 use crate::model::cut::{parse_cut, resolve_cut, CLI_SCENARIO};
-use crate::model::{DatasetMeta, Firm, Scenario};
+use crate::model::{Cut, DatasetMeta, Firm, Scenario};
 use crate::problem::{quote, toml_problem, Problem};
 
 #[derive(Deserialize)]
@@ -50,90 +52,39 @@ pub(crate) fn parse_scenarios(
             return Vec::new();
         }
     };
+    let at = |span: Range<usize>, message: String| toml_problem(file, text, Some(span), message);
     let mut out = Vec::new();
     let mut names: Vec<String> = Vec::new();
     for spanned in raw.scenario {
         let span = spanned.span();
         let s = spanned.into_inner();
         let name = s.name.trim().to_string();
-        let mut ok = true;
+        let before = problems.len();
         if name.is_empty() {
-            problems.push(toml_problem(
-                file,
-                text,
-                Some(span.clone()),
-                "a scenario has an empty name".into(),
-            ));
-            ok = false;
+            problems.push(at(span.clone(), "a scenario has an empty name".into()));
         } else if names.contains(&name) {
-            problems.push(toml_problem(
-                file,
-                text,
-                Some(span.clone()),
-                format!("scenario name {} is used twice", quote(&name)),
-            ));
-            ok = false;
+            let msg = format!("scenario name {} is used twice", quote(&name));
+            problems.push(at(span.clone(), msg));
         }
         names.push(name.clone());
         if name == CLI_SCENARIO {
-            problems.push(toml_problem(
-                file,
-                text,
-                Some(span.clone()),
-                "the scenario name \"cli\" is reserved for --cut".into(),
-            ));
-            ok = false;
+            let msg = "the scenario name \"cli\" is reserved for --cut".into();
+            problems.push(at(span.clone(), msg));
         }
         if s.cuts.is_empty() {
-            problems.push(toml_problem(
-                file,
-                text,
-                Some(span.clone()),
-                format!("scenario {} has no cuts", quote(&name)),
-            ));
-            ok = false;
+            problems.push(at(span, format!("scenario {} has no cuts", quote(&name))));
         }
-        let mut cuts = Vec::new();
-        for c in &s.cuts {
-            let resolved = match firms {
-                Some(firms) => resolve_cut(c.get_ref(), firms).map(Some),
-                None => parse_cut(c.get_ref()).map(|_| None),
-            };
-            match resolved {
-                Ok(Some(cut)) => cuts.push(cut),
-                Ok(None) => {}
-                Err(e) => {
-                    let mut p = toml_problem(
-                        file,
-                        text,
-                        Some(c.span()),
-                        format!("scenario {}: {}", quote(&name), e.message),
-                    );
-                    p.column = Some("cuts".into());
-                    p.hint = e.hint;
-                    problems.push(p);
-                    ok = false;
-                }
-            }
-        }
+        let cuts = scenario_cuts(&name, &s.cuts, firms, &at, problems);
         let duration = s.duration_days.map(|d| (d.span(), d.into_inner()));
         if let Some((dspan, d)) = &duration {
             if !(d.is_finite() && *d >= 0.0) {
-                let mut p = toml_problem(
-                    file,
-                    text,
-                    Some(dspan.clone()),
-                    format!(
-                        "scenario {}: duration_days {d} must be a number >= 0",
-                        quote(&name)
-                    ),
-                );
+                let what = format!("duration_days {d} must be a number >= 0");
+                let mut p = at(dspan.clone(), format!("scenario {}: {what}", quote(&name)));
                 p.column = Some("duration_days".into());
                 problems.push(p);
-                ok = false;
             }
         }
-        if ok {
+        if problems.len() == before {
             out.push(Scenario {
                 name,
                 description: s
@@ -143,6 +94,34 @@ pub(crate) fn parse_scenarios(
                 cuts,
                 duration_days: duration.map(|(_, d)| d),
             });
+        }
+    }
+    out
+}
+
+/// A scenario's cuts: resolved against `firms`, or only checked for syntax while the firms
+/// table has problems (then the list is empty). Problems are located at each cut.
+fn scenario_cuts(
+    name: &str,
+    cuts: &[toml::Spanned<String>],
+    firms: Option<&[Firm]>,
+    at: &impl Fn(Range<usize>, String) -> Problem,
+    problems: &mut Vec<Problem>,
+) -> Vec<Cut> {
+    let mut out = Vec::new();
+    for c in cuts {
+        let resolved = match firms {
+            Some(firms) => resolve_cut(c.get_ref(), firms).map(Some),
+            None => parse_cut(c.get_ref()).map(|_| None),
+        };
+        match resolved {
+            Ok(cut) => out.extend(cut),
+            Err(e) => {
+                let mut p = at(c.span(), format!("scenario {}: {}", quote(name), e.message));
+                p.column = Some("cuts".into());
+                p.hint = e.hint;
+                problems.push(p);
+            }
         }
     }
     out
