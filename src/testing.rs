@@ -95,6 +95,11 @@ impl Net {
         self
     }
 
+    pub(crate) fn region(mut self, region: &str) -> Self {
+        self.last_firm().region = Some(region.into());
+        self
+    }
+
     /// A sourcing row: `buyer` gets `share` of its `component` from `supplier`.
     pub(crate) fn buys(mut self, buyer: &str, component: &str, supplier: &str, share: f64) -> Self {
         for id in [buyer, supplier] {

@@ -147,25 +147,11 @@ pub(crate) fn parse_meta(text: &str, file: &str, problems: &mut Vec<Problem>) ->
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn firm(id: &str, cc: &str, region: Option<&str>) -> Firm {
-        Firm {
-            id: id.into(),
-            name: id.into(),
-            country: cc.into(),
-            region: region.map(str::to_string),
-            group: id.into(),
-            group_named: false,
-            kind: None,
-            annual_output_value: None,
-            recovery_days: None,
-            row: 2,
-        }
-    }
+    use crate::testing::Net;
 
     #[test]
     fn scenario_problems_carry_line_numbers() {
-        let firms = vec![firm("catl", "CN", None)];
+        let firms = Net::new().firm("catl").build().firms;
         let text = "[[scenario]]\nname = \"a\"\ncuts = [\"firm:catl\"]\n\n[[scenario]]\nname = \"b\"\ncuts = [\"firm:catll\"]\n";
         let mut problems = Vec::new();
         let s = parse_scenarios(text, "scenarios.toml", Some(&firms), &mut problems);

@@ -215,21 +215,7 @@ fn near_miss(selector: &Selector, firms: &[Firm]) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn firm(id: &str, cc: &str, region: Option<&str>) -> Firm {
-        Firm {
-            id: id.into(),
-            name: id.into(),
-            country: cc.into(),
-            region: region.map(str::to_string),
-            group: id.into(),
-            group_named: false,
-            kind: None,
-            annual_output_value: None,
-            recovery_days: None,
-            row: 2,
-        }
-    }
+    use crate::testing::Net;
 
     #[test]
     fn parses_selectors_and_severity() {
@@ -261,7 +247,7 @@ mod tests {
 
     #[test]
     fn a_cut_matching_nothing_is_an_error_with_a_hint() {
-        let firms = vec![firm("catl", "CN", Some("Fujian"))];
+        let firms = Net::new().firm("catl").region("Fujian").build().firms;
         assert_eq!(resolve_cut("country:cn", &firms).unwrap().firms, vec![0]);
         let e = resolve_cut("region:fujian", &firms).unwrap_err();
         assert!(e.message.contains("matches no firm"));
