@@ -4,12 +4,12 @@
 //! validation rule it covers; `src/ingest/tests.rs` holds only the rules it does not. Every
 //! case in `tests/corpus/good/` is a valid quirk that must load.
 
-use crate::util::{files, root, scrisk, subdirs};
+use crate::context::{root, subdirs, TestContext};
 
 #[test]
 fn every_bad_case_is_reported_and_writes_nothing() {
-    let corpus = root().join("tests/corpus/bad");
-    let cases = subdirs(&corpus);
+    let ctx = TestContext::new();
+    let cases = subdirs(&root().join("tests/corpus/bad"));
     assert!(cases.len() >= 39, "the corpus has {} cases", cases.len());
     for case in cases {
         let name = case
@@ -17,8 +17,8 @@ fn every_bad_case_is_reported_and_writes_nothing() {
             .expect("name")
             .to_string_lossy()
             .into_owned();
-        let validate = scrisk(["validate".as_ref(), case.as_os_str()]);
-        assert_eq!(validate.code, 2, "{name}: {}", validate.stderr);
+        let validate = ctx.validate(&case).run();
+        validate.assert_error();
         assert!(
             validate.stdout.is_empty(),
             "{name}: stdout {}",
@@ -26,11 +26,6 @@ fn every_bad_case_is_reported_and_writes_nothing() {
         );
         assert!(
             validate.stderr.starts_with("error: "),
-            "{name}: {}",
-            validate.stderr
-        );
-        assert!(
-            !validate.stderr.contains("panicked"),
             "{name}: {}",
             validate.stderr
         );
@@ -56,40 +51,30 @@ fn every_bad_case_is_reported_and_writes_nothing() {
                 validate.stderr
             );
         }
-        insta::assert_snapshot!(
-            format!("bad_{name}"),
-            validate.snapshot(&[(&corpus, "[CORPUS]")])
-        );
+        insta::assert_snapshot!(format!("bad_{name}"), validate.snapshot());
 
         // analyze reports the same problems and writes no report.
-        let out = tempfile::tempdir().expect("temp dir");
-        let analyze = scrisk([
-            "analyze".as_ref(),
-            case.as_os_str(),
-            "--out".as_ref(),
-            out.path().as_os_str(),
-            "--format".as_ref(),
-            "both".as_ref(),
-        ]);
-        assert_eq!(analyze.code, 2, "{name}");
+        let analyze = ctx.analyze(&case).format_both().run();
+        analyze.assert_error();
         assert_eq!(analyze.stderr, validate.stderr, "{name}");
         assert!(
-            files(out.path()).is_empty(),
+            analyze.written().is_empty(),
             "{name}: wrote {:?}",
-            files(out.path())
+            analyze.written()
         );
     }
 }
 
 #[test]
 fn every_good_case_loads() {
+    let ctx = TestContext::new();
     let corpus = root().join("tests/corpus/good");
     let cases = subdirs(&corpus);
     assert!(cases.len() >= 15);
     let mut summaries = String::new();
     for case in cases {
-        let run = scrisk(["validate".as_ref(), case.as_os_str()]);
-        assert_eq!(run.code, 0, "{}: {}", case.display(), run.stderr);
+        let run = ctx.validate(&case).run();
+        run.assert_ok();
         summaries.push_str(
             &run.stdout
                 .replace(&corpus.display().to_string(), "[CORPUS]"),
@@ -102,21 +87,16 @@ fn every_good_case_loads() {
 fn quirks_do_not_change_the_data() {
     // BOM, CRLF, header case and spaces, lower-case countries and a missing final newline are
     // the same dataset as the plain one: their JSON reports agree apart from the name.
+    let ctx = TestContext::new();
     let corpus = root().join("tests/corpus/good");
     let report = |case: &str| {
-        let out = tempfile::tempdir().expect("temp dir");
-        let run = scrisk([
-            "analyze".as_ref(),
-            corpus.join(case).as_os_str(),
-            "--format".as_ref(),
-            "json".as_ref(),
-            "--out".as_ref(),
-            out.path().as_os_str(),
-        ]);
-        assert_eq!(run.code, 0, "{case}: {}", run.stderr);
-        let mut v = crate::util::json(
-            &std::fs::read_to_string(out.path().join(format!("{case}.json"))).expect("report"),
-        );
+        let run = ctx
+            .analyze(corpus.join(case))
+            .format_json()
+            .out(ctx.path(case))
+            .run();
+        run.assert_ok();
+        let mut v = run.json();
         v["dataset"] = "x".into();
         v
     };
@@ -138,48 +118,28 @@ fn quirks_do_not_change_the_data() {
 
 #[test]
 fn a_directory_of_datasets_is_analysed_one_by_one() {
-    let multi = root().join("tests/corpus/multi");
-    let out = tempfile::tempdir().expect("temp dir");
-    let run = scrisk([
-        "analyze".as_ref(),
-        multi.as_os_str(),
-        "--out".as_ref(),
-        out.path().as_os_str(),
-    ]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    assert_eq!(files(out.path()), ["alpha.md", "beta.md"]);
+    let ctx = TestContext::new();
+    let run = ctx.analyze(root().join("tests/corpus/multi")).run();
+    run.assert_ok();
+    assert_eq!(run.written(), ["alpha.md", "beta.md"]);
     assert_eq!(run.stdout.lines().count(), 2, "{}", run.stdout);
 }
 
 #[test]
 fn a_bad_dataset_among_good_ones_keeps_its_old_report_and_the_others_are_written() {
-    let tmp = tempfile::tempdir().expect("temp dir");
-    let all = tmp.path().join("all");
-    crate::util::copy_dir(&root().join("tests/corpus/multi/alpha"), &all.join("alpha"));
-    crate::util::copy_dir(
-        &root().join("tests/corpus/bad/16-shares-sum-below-one"),
-        &all.join("broken"),
-    );
-    crate::util::copy_dir(&root().join("tests/corpus/multi/beta"), &all.join("zeta"));
-    let out = tmp.path().join("out");
-    std::fs::create_dir_all(&out).expect("out");
-    std::fs::write(out.join("broken.md"), "old report\n").expect("old report");
-    let run = scrisk([
-        "analyze".as_ref(),
-        all.as_os_str(),
-        "--out".as_ref(),
-        out.as_os_str(),
-    ]);
-    assert_eq!(run.code, 2);
-    assert_eq!(files(&out), ["alpha.md", "broken.md", "zeta.md"]);
+    let ctx = TestContext::new();
+    ctx.copy("tests/corpus/multi/alpha", "all/alpha");
+    ctx.copy("tests/corpus/bad/16-shares-sum-below-one", "all/broken");
+    ctx.copy("tests/corpus/multi/beta", "all/zeta");
+    let all = ctx.path("all");
+    ctx.write("out/broken.md", "old report\n");
+    let out = ctx.path("out");
+    let run = ctx.analyze(&all).out(&out).run();
+    run.assert_status(2)
+        .assert_stderr_contains("broken/sourcing.csv row 2, column share");
+    assert_eq!(run.written(), ["alpha.md", "broken.md", "zeta.md"]);
     assert_eq!(
         std::fs::read_to_string(out.join("broken.md")).expect("kept"),
         "old report\n"
-    );
-    assert!(
-        run.stderr
-            .contains("broken/sourcing.csv row 2, column share"),
-        "{}",
-        run.stderr
     );
 }

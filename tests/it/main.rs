@@ -3,7 +3,6 @@
 //! [`context::TestContext`] and snapshots runs with `scrisk_snapshot!`.
 
 mod context;
-mod util;
 
 mod cli;
 mod corpus;
