@@ -199,6 +199,14 @@ const REJECTED: &[Rejected] = &[
     },
 ];
 
+/// The dataset's notes as (whether the note is about `file`, message).
+fn notes_of<'d>(d: &'d Dataset, file: &str) -> Vec<(bool, &'d str)> {
+    d.notes
+        .iter()
+        .map(|n| (Path::new(&n.file).ends_with(file), n.message.as_str()))
+        .collect()
+}
+
 #[test]
 fn each_rule_prints_its_problems() {
     let mut wrong = Vec::new();
@@ -326,16 +334,7 @@ fn normalize_shares_rescales_and_says_so() {
         ("oem", "cell")
     );
     assert_eq!(n.original_sum, 0.75);
-    let notes: Vec<(bool, &str)> = d
-        .notes
-        .iter()
-        .map(|n| {
-            (
-                Path::new(&n.file).ends_with("sourcing.csv"),
-                n.message.as_str(),
-            )
-        })
-        .collect();
+    let notes = notes_of(&d, "sourcing.csv");
     assert_eq!(
         notes,
         vec![(
@@ -484,16 +483,7 @@ fn unknown_columns_are_ignored_with_a_note() {
         "firms.csv",
         "firm_id,name,country,website\noem,Car Maker,CN,x\ns1,S1,DE,\ns2,S2,JP,\n",
     )]);
-    let notes: Vec<(bool, &str)> = d
-        .notes
-        .iter()
-        .map(|n| {
-            (
-                Path::new(&n.file).ends_with("firms.csv"),
-                n.message.as_str(),
-            )
-        })
-        .collect();
+    let notes = notes_of(&d, "firms.csv");
     assert_eq!(
         notes,
         vec![(
