@@ -182,6 +182,11 @@ pub(crate) struct InputArgs {
     /// them; the report says which pairs were rescaled.
     #[arg(long)]
     pub(crate) normalize_shares: bool,
+    /// Turn on the capacity-and-substitution model (as `[analysis] capacity = true` in
+    /// dataset.toml does): it needs annual_value on every sourcing row and annual_output_value
+    /// on every end firm, and checks capacity_value against each firm's normal output.
+    #[arg(long)]
+    pub(crate) capacity: bool,
 }
 
 #[derive(Debug, Args)]

@@ -14,7 +14,13 @@ use crate::whatif::Quiet;
 /// that fails without a problem, a JSON report that is not JSON). The property under test is
 /// that nothing else panics, whatever bytes the files hold.
 pub fn exercise(dir: &Path, normalize_shares: bool) {
-    match ingest::load(dir, LoadOptions { normalize_shares }) {
+    match ingest::load(
+        dir,
+        LoadOptions {
+            normalize_shares,
+            capacity: false,
+        },
+    ) {
         Err(problems) => {
             assert!(!problems.is_empty(), "load failed without a problem");
             let text = crate::problem::render(&problems);

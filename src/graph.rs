@@ -80,25 +80,18 @@ impl SupplyGraph {
             supplier_start.push(supplier_list.len());
         }
 
-        // End firms: buy something, and supply nobody but themselves or have an output value.
-        let mut end_firms = Vec::new();
-        let mut end_values = Vec::new();
-        for (f, firm) in ds.firms.iter().enumerate() {
-            let buys = !rows[f].is_empty();
-            let supplies_others = buyer_start[f] < buyer_start[f + 1];
-            if buys && (!supplies_others || firm.annual_output_value.is_some()) {
-                end_firms.push(f);
-                let value = match firm.annual_output_value {
-                    Some(v) => v,
-                    None if ds.has_values => ds.sourcing[rows[f].clone()]
-                        .iter()
-                        .map(|r| r.annual_value.unwrap_or(0.0))
-                        .sum(),
-                    None => 1.0,
-                };
-                end_values.push(value);
-            }
-        }
+        let end_firms = ds.end_firms();
+        let end_values = end_firms
+            .iter()
+            .map(|&f| match ds.firms[f].annual_output_value {
+                Some(v) => v,
+                None if ds.has_values => ds.sourcing[rows[f].clone()]
+                    .iter()
+                    .map(|r| r.annual_value.unwrap_or(0.0))
+                    .sum(),
+                None => 1.0,
+            })
+            .collect();
 
         let (sccs, levels) = components(&graph);
         let mut scc_of = vec![0; n];
@@ -367,6 +360,29 @@ mod tests {
         // The in-house row is no edge.
         assert_eq!(g.edge_count(), 5);
         assert_eq!(g.rows_of(id("oem")).len(), 2);
+    }
+
+    #[test]
+    fn qualified_alternates_are_no_edge_and_make_no_end_firm() {
+        // oem buys k0 from a; x has qualified oem (share 0) and buys k1 from b. As a real row,
+        // x <- oem would make oem a supplier of another firm (no end firm without an output
+        // value); as an alternate it changes nothing.
+        let ds = Net::new()
+            .buys("oem", "k0", "a", 1.0)
+            .buys("x", "k1", "b", 1.0)
+            .buys("x", "k1", "oem", 0.0)
+            .buys("b", "k2", "a", 0.0)
+            .buys("b", "k2", "b", 1.0)
+            .build();
+        assert_eq!(ds.alternates.len(), 2);
+        let g = SupplyGraph::build(&ds);
+        let id = |s: &str| ds.firm_index(s).unwrap();
+        assert_eq!(g.end_firms, vec![id("oem"), id("x")]);
+        assert_eq!(g.edge_count(), 2);
+        assert!(g.buyers(id("oem")).is_empty());
+        assert!(g.suppliers(id("b")).is_empty());
+        // b still buys (in-house), so it is a buyer but supplies x: no end firm.
+        assert_eq!(g.rows_of(id("b")).len(), 1);
     }
 
     #[test]

@@ -160,6 +160,7 @@ fn input(a: InputArgs) -> Input {
         paths: a.paths,
         load: LoadOptions {
             normalize_shares: a.normalize_shares,
+            capacity: a.capacity,
         },
     }
 }

@@ -10,8 +10,9 @@
 //! ```
 //!
 //! Firms named only in a `buys` row are created with the defaults (country `CN`, no output
-//! value). The dataset is sorted as ingest sorts it; a row's input row number is its position
-//! in the builder plus 2.
+//! value). A row with share 0 is a qualified alternate: it goes to [`Dataset::alternates`], as
+//! ingest puts it. The dataset is sorted as ingest sorts it; a row's input row number is its
+//! position in the builder plus 2.
 
 use crate::model::{Component, Dataset, DatasetMeta, Firm, ShareSource, SourcingRow};
 
@@ -62,6 +63,8 @@ impl Net {
             kind: None,
             annual_output_value: None,
             recovery_days: None,
+            capacity_value: None,
+            stock_days: None,
             row: self.firms.len() + 2,
         });
     }
@@ -95,12 +98,19 @@ impl Net {
         self
     }
 
+    /// The firm's `stock_days` (finished goods, in days of its output).
+    pub(crate) fn stock(mut self, days: f64) -> Self {
+        self.last_firm().stock_days = Some(days);
+        self
+    }
+
     pub(crate) fn region(mut self, region: &str) -> Self {
         self.last_firm().region = Some(region.into());
         self
     }
 
-    /// A sourcing row: `buyer` gets `share` of its `component` from `supplier`.
+    /// A sourcing row: `buyer` gets `share` of its `component` from `supplier` (share 0: a
+    /// qualified alternate).
     pub(crate) fn buys(mut self, buyer: &str, component: &str, supplier: &str, share: f64) -> Self {
         for id in [buyer, supplier] {
             if !self.firms.iter().any(|f| f.id == id) {
@@ -164,6 +174,8 @@ impl Net {
             })
             .collect();
         sourcing.sort_by_key(|r| (r.buyer, r.component, r.supplier));
+        let (alternates, sourcing): (Vec<SourcingRow>, Vec<SourcingRow>) =
+            sourcing.into_iter().partition(|r| r.share == 0.0);
         Dataset {
             name: "net".into(),
             path: "net".into(),
@@ -174,10 +186,12 @@ impl Net {
             has_values,
             firms,
             sourcing,
+            alternates,
             share_source: ShareSource::Given,
             normalized: vec![],
             scenarios: vec![],
             meta: DatasetMeta::default(),
+            capacity: false,
             notes: vec![],
         }
     }

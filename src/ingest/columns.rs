@@ -45,6 +45,8 @@ pub(crate) const FIRMS: Format = Format {
         ("kind", Kind::Text),
         ("annual_output_value", Kind::Number),
         ("recovery_days", Kind::Number),
+        ("capacity_value", Kind::Number),
+        ("stock_days", Kind::Number),
     ],
     required: 3,
 };

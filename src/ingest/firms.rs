@@ -20,6 +20,8 @@ struct FirmColumns<'a> {
     kinds: Texts<'a>,
     outputs: Numbers<'a>,
     recovery: Numbers<'a>,
+    capacity: Numbers<'a>,
+    stock: Numbers<'a>,
 }
 
 impl<'a> FirmColumns<'a> {
@@ -33,6 +35,8 @@ impl<'a> FirmColumns<'a> {
             kinds: text_col(t, "kind", problems)?,
             outputs: num_col(t, "annual_output_value", problems)?,
             recovery: num_col(t, "recovery_days", problems)?,
+            capacity: num_col(t, "capacity_value", problems)?,
+            stock: num_col(t, "stock_days", problems)?,
         })
     }
 }
@@ -119,8 +123,10 @@ fn firm_of_row(
         problems,
     );
     let rec = non_negative(cols.recovery.get(i), file, row, "recovery_days", problems);
-    let (Some(id), Some(name), Some(country), Ok(output), Ok(rec)) =
-        (id, name, country, output, rec)
+    let capacity = non_negative(cols.capacity.get(i), file, row, "capacity_value", problems);
+    let stock = non_negative(cols.stock.get(i), file, row, "stock_days", problems);
+    let (Some(id), Some(name), Some(country), Ok(output), Ok(rec), Ok(capacity), Ok(stock)) =
+        (id, name, country, output, rec, capacity, stock)
     else {
         return None;
     };
@@ -135,6 +141,8 @@ fn firm_of_row(
         kind: cols.kinds.get(i).map(str::to_string),
         annual_output_value: output,
         recovery_days: rec,
+        capacity_value: capacity,
+        stock_days: stock,
         row,
     })
 }

@@ -1,10 +1,12 @@
 //! Ingest: finds datasets on disk ([`discover`]), reads their tables into a [`table::Table`]
 //! ([`precheck`] and [`csv`], [`parquet`], [`xlsx`]; Polars is used by `csv` and `parquet`
 //! only) and validates every rule of MODEL.md §1 ([`firms`], [`components`], [`sourcing`],
-//! [`shares`]), collecting all problems before giving up.
+//! [`shares`]) and, when the capacity model is on, its input checks ([`capacity`]), collecting
+//! all problems before giving up.
 //!
 //! The result is a [`Dataset`] of scrisk's own types; nothing after this module sees a file.
 
+mod capacity;
 mod columns;
 mod components;
 mod csv;
@@ -34,6 +36,8 @@ pub(crate) use discover::{dataset_name, discover};
 pub(crate) struct LoadOptions {
     /// Rescale shares of pairs that do not sum to 1 instead of rejecting them.
     pub(crate) normalize_shares: bool,
+    /// `--capacity`: the capacity model (MODEL §8) is on, whatever `dataset.toml` says.
+    pub(crate) capacity: bool,
 }
 
 /// The tables of a dataset, as read (each `None` when absent or unreadable).
@@ -77,30 +81,45 @@ pub(crate) fn load(dir: &Path, opts: LoadOptions) -> Result<Dataset, Vec<Problem
         .and_then(|t| sourcing::read_sourcing(t, &refs, opts, &mut problems, &mut notes));
 
     let (scenarios, meta) = read_side_files(dir, firms.as_deref(), &mut problems);
+    let capacity = opts.capacity || meta.analysis.capacity;
+    if let (true, Some(t)) = (capacity, &tables.sourcing) {
+        capacity::value_column(t, &mut problems);
+    }
 
-    match (firms, sourcing) {
-        (Some(firms), Some(s)) if problems.is_empty() => {
+    match (firms, sourcing, &tables.firms) {
+        (Some(firms), Some(s), Some(firms_table)) => {
             notes.sort();
             let SourcingResult {
                 rows,
+                alternates,
                 components,
                 has_values,
                 share_source,
                 normalized,
             } = s;
-            Ok(Dataset {
+            let ds = Dataset {
                 name: dataset_name(dir),
                 path: dir.to_path_buf(),
                 firms,
                 components,
                 sourcing: rows,
+                alternates,
                 has_values,
                 share_source,
                 normalized,
                 scenarios,
                 meta,
+                capacity,
                 notes,
-            })
+            };
+            if capacity {
+                capacity::firms(&ds, &firms_table.file, &mut problems);
+            }
+            if problems.is_empty() {
+                Ok(ds)
+            } else {
+                Err(problems)
+            }
         }
         _ => {
             if problems.is_empty() {

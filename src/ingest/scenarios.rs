@@ -136,7 +136,8 @@ pub(crate) fn parse_meta(text: &str, file: &str, problems: &mut Vec<Problem>) ->
             problems.push(
                 toml_problem(file, text, e.span(), format!("not valid: {msg}")).with_hint(
                     "keys: title, description, currency, as_of, assumptions = [...], \
-                     [[sources]] with title, publisher, url, year, status, note",
+                     [[sources]] with title, publisher, url, year, status, note, \
+                     [analysis] with capacity = true or false",
                 ),
             );
             DatasetMeta::default()

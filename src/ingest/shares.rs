@@ -1,6 +1,10 @@
 //! Shares of a (buyer, component) pair (MODEL.md §1): given in the `share` column and summing
 //! to 1 within [`SHARE_TOLERANCE`] (or rescaled with `--normalize-shares`, which leaves a
 //! note), derived from `annual_value`, or split equally when both columns are absent.
+//!
+//! A row whose share comes out 0 is a qualified alternate (v2): share 0 as given, or
+//! `annual_value` 0 beside a positive value of its pair when shares are derived. A pair needs
+//! a row with share > 0; a pair whose values are all 0 splits equally, as without values.
 
 use super::sourcing::RawRow;
 use super::table::NumCell;
@@ -13,7 +17,8 @@ pub(crate) const SHARE_TOLERANCE: f64 = 1e-6;
 /// How many rescaled pairs the `--normalize-shares` note names before it counts the rest.
 const NOTE_PAIRS: usize = 20;
 
-/// Checks a cell of a present `share` column: a finite number in (0, 1].
+/// Checks a cell of a present `share` column: a finite number in [0, 1] (0: a qualified
+/// alternate).
 pub(crate) fn given_share(
     cell: NumCell<'_>,
     file: &str,
@@ -21,20 +26,20 @@ pub(crate) fn given_share(
     problems: &mut Vec<Problem>,
 ) -> Result<f64, ()> {
     let problem = match cell {
-        NumCell::Num(v) if v > 0.0 && v <= 1.0 => return Ok(v),
+        NumCell::Num(v) if (0.0..=1.0).contains(&v) => return Ok(v),
         NumCell::Empty => Problem::cell(file, row, "share", "is empty").with_hint(
             "give every row a share, or drop the column to derive shares from annual_value",
         ),
         NumCell::Bad(s) => {
             Problem::cell(file, row, "share", format!("{} is not a number", quote(s)))
-                .with_hint("a share is a fraction in (0, 1], e.g. 0.4 for 40%")
+                .with_hint("a share is a fraction in [0, 1], e.g. 0.4 for 40%")
         }
         NumCell::Num(v) if !v.is_finite() => {
             Problem::cell(file, row, "share", format!("{v} is not a finite number"))
         }
-        NumCell::Num(v) => Problem::cell(file, row, "share", format!("{v} is outside (0, 1]"))
+        NumCell::Num(v) => Problem::cell(file, row, "share", format!("{v} is outside [0, 1]"))
             .with_hint(
-                "a share is a fraction in (0, 1], e.g. 0.4 for 40%; drop a supplier with share 0",
+                "a share is a fraction in [0, 1], e.g. 0.4 for 40%; 0 marks a qualified alternate",
             ),
     };
     problems.push(problem);
@@ -42,7 +47,7 @@ pub(crate) fn given_share(
 }
 
 /// A sum for a message: float noise removed (0.8999999999999999 → 0.9), nine decimals at most.
-fn round_for_message(x: f64) -> f64 {
+pub(crate) fn round_for_message(x: f64) -> f64 {
     (x * 1e9).round() / 1e9
 }
 
@@ -76,12 +81,12 @@ impl<'a> Shares<'a> {
         }
     }
 
-    /// The shares of the pair's rows, in their order.
+    /// The shares of the pair's rows, in their order; 0 marks a qualified alternate.
     pub(crate) fn of_pair(&mut self, pair: &Pair<'_>, problems: &mut Vec<Problem>) -> Vec<f64> {
         match self.source {
             ShareSource::Given => self.given(pair, problems),
-            ShareSource::FromValues => self.derived_from_values(pair, problems),
-            ShareSource::EqualSplit => vec![1.0 / pair.rows.len() as f64; pair.rows.len()],
+            ShareSource::FromValues => derived_from_values(pair),
+            ShareSource::EqualSplit => equal_split(pair),
         }
     }
 
@@ -89,6 +94,10 @@ impl<'a> Shares<'a> {
         let given: Vec<f64> = pair.rows.iter().map(|r| r.share.unwrap_or(0.0)).collect();
         let sum: f64 = given.iter().sum();
         if pair.broken || (sum - 1.0).abs() <= SHARE_TOLERANCE {
+            return given;
+        }
+        if given.iter().all(|&s| s == 0.0) {
+            self.no_positive_share(pair, problems);
             return given;
         }
         let mut rows: Vec<usize> = pair.rows.iter().map(|r| r.row).collect();
@@ -129,26 +138,23 @@ impl<'a> Shares<'a> {
         given
     }
 
-    fn derived_from_values(&mut self, pair: &Pair<'_>, problems: &mut Vec<Problem>) -> Vec<f64> {
-        let vals: Vec<f64> = pair.rows.iter().map(|r| r.value.unwrap_or(0.0)).collect();
-        let sum: f64 = vals.iter().sum();
-        for (r, v) in pair.rows.iter().zip(&vals) {
-            if *v == 0.0 && !pair.broken {
-                problems.push(
-                    Problem::cell(
-                        self.file,
-                        r.row,
-                        "annual_value",
-                        "is 0, so this supplier's derived share would be 0",
-                    )
-                    .with_hint("without a share column, shares come from annual_value; give a positive value or drop the row"),
-                );
-            }
-        }
-        if sum > 0.0 {
-            vals.iter().map(|v| v / sum).collect()
-        } else {
-            vals
+    /// Every row of a pair has share 0: the pair has no supplier, only alternates. One problem
+    /// per row, each naming the pair.
+    fn no_positive_share(&self, pair: &Pair<'_>, problems: &mut Vec<Problem>) {
+        for r in pair.rows {
+            problems.push(
+                Problem::cell(
+                    self.file,
+                    r.row,
+                    "share",
+                    format!(
+                        "buyer {} has no supplier of component {} with a share > 0 (share 0 marks a qualified alternate)",
+                        quote(pair.buyer_id),
+                        quote(pair.component_id),
+                    ),
+                )
+                .with_hint("give at least one supplier of the pair a share > 0"),
+            );
         }
     }
 
@@ -174,4 +180,22 @@ impl<'a> Shares<'a> {
             ),
         })
     }
+}
+
+/// Shares from `annual_value`: each row's value over the pair's total, so a row of value 0
+/// beside a positive one is a qualified alternate. When the pair's values are all 0 there is
+/// nothing to derive from, and its suppliers split it equally (no alternates then).
+fn derived_from_values(pair: &Pair<'_>) -> Vec<f64> {
+    let vals: Vec<f64> = pair.rows.iter().map(|r| r.value.unwrap_or(0.0)).collect();
+    let sum: f64 = vals.iter().sum();
+    if sum > 0.0 {
+        vals.iter().map(|v| v / sum).collect()
+    } else {
+        equal_split(pair)
+    }
+}
+
+/// Equal shares over the pair's rows.
+fn equal_split(pair: &Pair<'_>) -> Vec<f64> {
+    vec![1.0 / pair.rows.len() as f64; pair.rows.len()]
 }

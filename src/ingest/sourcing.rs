@@ -1,7 +1,7 @@
 //! The sourcing table: each row's references (buyer and supplier must be firms, the component
 //! must be listed when a components table exists), its numbers, repeated (buyer, component,
 //! supplier) rows, and the rows of the dataset sorted by (buyer, component, supplier) with
-//! their shares from [`super::shares`].
+//! their shares from [`super::shares`], qualified alternates (share 0) set apart.
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
@@ -18,6 +18,8 @@ use crate::problem::{quote, Problem};
 /// What the sourcing table yields.
 pub(crate) struct SourcingResult {
     pub(crate) rows: Vec<SourcingRow>,
+    /// Qualified alternates, sorted like `rows`.
+    pub(crate) alternates: Vec<SourcingRow>,
     pub(crate) components: Vec<Component>,
     pub(crate) has_values: bool,
     pub(crate) share_source: ShareSource,
@@ -144,13 +146,14 @@ pub(crate) fn read_sourcing(
         broken: &broken_pairs,
         has_values: cols.has_values,
     };
-    let rows = pairs.rows(&raw, &mut shares, problems);
+    let (rows, alternates) = pairs.rows(&raw, &mut shares, problems);
     notes.extend(shares.note());
     if problems.len() > before || refs.firms.is_none() {
         return None;
     }
     Some(SourcingResult {
         rows,
+        alternates,
         components,
         has_values: cols.has_values,
         share_source,
@@ -168,15 +171,17 @@ struct Pairs<'p> {
 }
 
 impl Pairs<'_> {
-    /// The dataset's rows, with their shares: `raw` split into (buyer, component) pairs.
+    /// The dataset's rows, with their shares, and its qualified alternates (share 0): `raw`
+    /// split into (buyer, component) pairs.
     fn rows(
         &self,
         raw: &[RawRow],
         shares: &mut Shares<'_>,
         problems: &mut Vec<Problem>,
-    ) -> Vec<SourcingRow> {
+    ) -> (Vec<SourcingRow>, Vec<SourcingRow>) {
         let firm_id = |i: usize| self.firms.map_or("?", |f| f[i].id.as_str());
         let mut rows: Vec<SourcingRow> = Vec::with_capacity(raw.len());
+        let mut alternates: Vec<SourcingRow> = Vec::new();
         for pair in raw.chunk_by(|a, b| (a.buyer, a.component) == (b.buyer, b.component)) {
             let buyer_id = firm_id(pair[0].buyer);
             let component_id = self.components[pair[0].component].id.as_str();
@@ -187,17 +192,24 @@ impl Pairs<'_> {
                 broken: self.broken.contains(&(buyer_id, component_id)),
             };
             let of_pair = shares.of_pair(&pair, problems);
-            rows.extend(pair.rows.iter().zip(of_pair).map(|(r, share)| SourcingRow {
-                buyer: r.buyer,
-                component: r.component,
-                supplier: r.supplier,
-                share,
-                annual_value: if self.has_values { r.value } else { None },
-                inventory_days: r.inventory,
-                row: r.row,
-            }));
+            for (r, share) in pair.rows.iter().zip(of_pair) {
+                let row = SourcingRow {
+                    buyer: r.buyer,
+                    component: r.component,
+                    supplier: r.supplier,
+                    share,
+                    annual_value: if self.has_values { r.value } else { None },
+                    inventory_days: r.inventory,
+                    row: r.row,
+                };
+                if share == 0.0 {
+                    alternates.push(row);
+                } else {
+                    rows.push(row);
+                }
+            }
         }
-        rows
+        (rows, alternates)
     }
 }
 

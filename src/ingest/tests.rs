@@ -113,12 +113,6 @@ const REJECTED: &[Rejected] = &[
                   \x20 hint: fix the shares, or pass --normalize-shares to rescale them\n",
     },
     Rejected {
-        rule: "annual_value 0 when shares are derived from values",
-        files: &[("sourcing.csv", "buyer_id,component,supplier_id,annual_value\noem,cell,s1,60\noem,cell,s2,0\n")],
-        printed: "error: sourcing.csv row 3, column annual_value: is 0, so this supplier's derived share would be 0\n\
-                  \x20 hint: without a share column, shares come from annual_value; give a positive value or drop the row\n",
-    },
-    Rejected {
         rule: "an empty cell in a present annual_value column (it would silently count as 0)",
         files: &[("sourcing.csv", "buyer_id,component,supplier_id,share,annual_value\noem,cell,s1,0.6,10\noem,cell,s2,0.4,\n")],
         printed: "error: sourcing.csv row 3, column annual_value: is empty\n\
@@ -194,8 +188,32 @@ const REJECTED: &[Rejected] = &[
     Rejected {
         rule: "dataset.toml with a key that is not part of the format",
         files: &[("dataset.toml", "title = \"T\"\n\nauthor = \"me\"\n")],
-        printed: "error: dataset.toml line 3: not valid: unknown field `author`, expected one of `title`, `description`, `currency`, `as_of`, `sources`, `assumptions`\n\
-                  \x20 hint: keys: title, description, currency, as_of, assumptions = [...], [[sources]] with title, publisher, url, year, status, note\n",
+        printed: "error: dataset.toml line 3: not valid: unknown field `author`, expected one of `title`, `description`, `currency`, `as_of`, `sources`, `assumptions`, `analysis`\n\
+                  \x20 hint: keys: title, description, currency, as_of, assumptions = [...], [[sources]] with title, publisher, url, year, status, note, [analysis] with capacity = true or false\n",
+    },
+    Rejected {
+        rule: "dataset.toml: a key of [analysis] that is not part of the format",
+        files: &[("dataset.toml", "title = \"T\"\n\n[analysis]\ncapacity = true\nsurge = true\n")],
+        printed: "error: dataset.toml line 5: not valid: unknown field `surge`, expected `capacity`\n\
+                  \x20 hint: keys: title, description, currency, as_of, assumptions = [...], [[sources]] with title, publisher, url, year, status, note, [analysis] with capacity = true or false\n",
+    },
+    Rejected {
+        rule: "a qualified alternate that repeats a row is a duplicate, whichever row is the alternate",
+        files: &[("sourcing.csv", "buyer_id,component,supplier_id,share\noem,cell,s1,1\noem,cell,s2,0\noem,cell,s2,0\noem,cell,s1,0\n")],
+        printed: "error: sourcing.csv row 5, column supplier_id: duplicate row: same buyer, component and supplier as row 2\n\
+                  \x20 hint: merge the two rows into one (add their shares and values)\n\
+                  error: sourcing.csv row 4, column supplier_id: duplicate row: same buyer, component and supplier as row 3\n",
+    },
+    Rejected {
+        rule: "a qualified alternate must name firms and a listed component",
+        files: &[
+            ("components.csv", "component\ncell\n"),
+            ("sourcing.csv", "buyer_id,component,supplier_id,share\noem,cell,s1,1\noem,cell,s9,0\noem,chip,s2,0\n"),
+        ],
+        printed: "error: sourcing.csv row 3, column supplier_id: \"s9\" is not a firm_id in firms\n\
+                  \x20 hint: every buyer and supplier must be listed in firms\n\
+                  error: sourcing.csv row 4, column component: \"chip\" is not listed in components\n\
+                  \x20 hint: add it to components.csv, or fix the spelling\n",
     },
 ];
 
@@ -320,6 +338,7 @@ fn normalize_shares_rescales_and_says_so() {
         &files,
         LoadOptions {
             normalize_shares: true,
+            ..LoadOptions::default()
         },
     );
     let shares: Vec<f64> = rows(&d).iter().map(|r| r.3).collect();
@@ -445,6 +464,8 @@ fn optional_columns_take_their_defaults_when_absent() {
     assert_eq!((oem.group.as_str(), oem.group_named), ("oem", false));
     assert_eq!((oem.region.as_ref(), oem.kind.as_ref()), (None, None));
     assert_eq!((oem.annual_output_value, oem.recovery_days), (None, None));
+    assert_eq!((oem.capacity_value, oem.stock_days), (None, None));
+    assert!(d.alternates.is_empty() && !d.capacity);
     assert!(!d.has_values);
     assert!(d
         .sourcing
@@ -459,11 +480,20 @@ fn optional_columns_take_their_defaults_when_absent() {
 fn optional_columns_are_read_and_an_empty_group_is_the_firm_itself() {
     let d = load_ok(&[(
         "firms.csv",
-        "firm_id,name,country,region,group,kind,annual_output_value,recovery_days\n\
-         oem,Car Maker,CN,Zhejiang,,oem,2e9,\n\
-         s1,S1,DE,,bosch,component,,60\n\
-         s2,S2,JP, ,bosch,,,0\n",
+        "firm_id,name,country,region,group,kind,annual_output_value,recovery_days,capacity_value,stock_days\n\
+         oem,Car Maker,CN,Zhejiang,,oem,2e9,,,4.5\n\
+         s1,S1,DE,,bosch,component,,60,7e8,\n\
+         s2,S2,JP, ,bosch,,,0,0,0\n",
     )]);
+    let v2: Vec<(Option<f64>, Option<f64>)> = d
+        .firms
+        .iter()
+        .map(|f| (f.capacity_value, f.stock_days))
+        .collect();
+    assert_eq!(
+        v2,
+        vec![(None, Some(4.5)), (Some(7e8), None), (Some(0.0), Some(0.0))]
+    );
     let oem = firm(&d, "oem");
     assert_eq!((oem.group.as_str(), oem.group_named), ("oem", false));
     assert_eq!(oem.region.as_deref(), Some("Zhejiang"));
@@ -489,7 +519,8 @@ fn unknown_columns_are_ignored_with_a_note() {
         vec![(
             true,
             "column \"website\" is not part of the format and was ignored (known: firm_id, name, \
-             country, region, group, kind, annual_output_value, recovery_days)"
+             country, region, group, kind, annual_output_value, recovery_days, capacity_value, \
+             stock_days)"
         )]
     );
 }
@@ -533,4 +564,160 @@ fn dataset_toml_is_loaded() {
     assert_eq!(d.meta.as_of.as_deref(), Some("2025-06-30"));
     assert_eq!(d.meta.sources.len(), 1);
     assert_eq!(d.meta.sources[0].year, Some(2024));
+}
+
+/// Each qualified alternate as (buyer, component, supplier, annual_value, inventory_days, row).
+fn alternates(d: &Dataset) -> Vec<(&str, &str, &str, Option<f64>, Option<f64>, usize)> {
+    d.alternates
+        .iter()
+        .map(|r| {
+            assert_eq!(r.share, 0.0);
+            (
+                d.firms[r.buyer].id.as_str(),
+                d.components[r.component].id.as_str(),
+                d.firms[r.supplier].id.as_str(),
+                r.annual_value,
+                r.inventory_days,
+                r.row,
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_share_of_0_is_a_qualified_alternate_set_apart_from_the_sourcing_rows() {
+    // Two alternates (rows 4 and 2), listed out of order; the pairs' other shares sum to 1.
+    let d = load_ok(&[(
+        "sourcing.csv",
+        "buyer_id,component,supplier_id,share,annual_value,inventory_days\n\
+         s1,chip,oem,0,5,\n\
+         oem,cell,s1,1,60,7\n\
+         oem,cell,s2,0,0,3\n\
+         s1,chip,s2,1,9,\n",
+    )]);
+    assert_eq!(
+        rows(&d),
+        vec![("oem", "cell", "s1", 1.0, 3), ("s1", "chip", "s2", 1.0, 5)]
+    );
+    assert_eq!(
+        alternates(&d),
+        vec![
+            ("oem", "cell", "s2", Some(0.0), Some(3.0), 4),
+            ("s1", "chip", "oem", Some(5.0), None, 2),
+        ]
+    );
+}
+
+#[test]
+fn with_derived_shares_a_value_of_0_beside_a_positive_one_is_an_alternate() {
+    // oem/cell: 60 and 0 -> s1 alone with share 1, s2 an alternate. s1/chip: every value 0,
+    // so its two suppliers split it equally and neither is an alternate.
+    let d = load_ok(&[(
+        "sourcing.csv",
+        "buyer_id,component,supplier_id,annual_value\noem,cell,s1,60\noem,cell,s2,0\n\
+         s1,chip,s2,0\ns1,chip,oem,0\n",
+    )]);
+    assert_eq!(d.share_source, ShareSource::FromValues);
+    assert_eq!(
+        rows(&d),
+        vec![
+            ("oem", "cell", "s1", 1.0, 2),
+            ("s1", "chip", "oem", 0.5, 5),
+            ("s1", "chip", "s2", 0.5, 4),
+        ]
+    );
+    assert_eq!(
+        alternates(&d),
+        vec![("oem", "cell", "s2", Some(0.0), None, 3)]
+    );
+}
+
+#[test]
+fn normalize_shares_rescales_the_positive_shares_and_keeps_the_alternates() {
+    // 0.5 + 0.25 + 0 = 0.75: s1 gets 0.5 / 0.75, oem 0.25 / 0.75, s2 stays an alternate.
+    let files = [(
+        "sourcing.csv",
+        "buyer_id,component,supplier_id,share\noem,cell,s1,0.5\noem,cell,s2,0\noem,cell,oem,0.25\n",
+    )];
+    let d = load_ok_with(
+        &files,
+        LoadOptions {
+            normalize_shares: true,
+            ..LoadOptions::default()
+        },
+    );
+    assert_eq!(
+        rows(&d),
+        vec![
+            ("oem", "cell", "oem", 0.25 / 0.75, 4),
+            ("oem", "cell", "s1", 0.5 / 0.75, 2),
+        ]
+    );
+    assert_eq!(alternates(&d), vec![("oem", "cell", "s2", None, None, 3)]);
+    assert_eq!(d.normalized[0].original_sum, 0.75);
+}
+
+#[test]
+fn the_capacity_model_is_on_with_the_flag_or_dataset_toml() {
+    // Valid for the model: values on every row, an output value on the end firm.
+    let firms = "firm_id,name,country,annual_output_value,capacity_value\n\
+                 oem,Car Maker,CN,100,\ns1,S1,DE,,60\ns2,S2,JP,,\n";
+    let sourcing = "buyer_id,component,supplier_id,share,annual_value\n\
+                    oem,cell,s1,1,60\noem,cell,s2,0,0\n";
+    let base = [("firms.csv", firms), ("sourcing.csv", sourcing)];
+    assert!(!load_ok(&base).capacity);
+    let on = LoadOptions {
+        capacity: true,
+        ..LoadOptions::default()
+    };
+    assert!(load_ok_with(&base, on).capacity);
+    let with_toml = |toml: &'static str| {
+        let mut files = base.to_vec();
+        files.push(("dataset.toml", toml));
+        load_ok(&files)
+    };
+    let d = with_toml("title = \"T\"\n[analysis]\ncapacity = true\n");
+    assert!(d.capacity && d.meta.analysis.capacity);
+    // The flag wins over `false`; an empty [analysis] is off.
+    let dir = dataset(&[
+        ("firms.csv", firms),
+        ("sourcing.csv", sourcing),
+        ("dataset.toml", "[analysis]\ncapacity = false\n"),
+    ]);
+    assert!(load(dir.path(), on).expect("valid").capacity);
+    assert!(!with_toml("[analysis]\n").capacity);
+}
+
+#[test]
+fn capacity_value_may_equal_the_normal_output_within_1e_9() {
+    // s1 delivers 60 to oem (the alternate s2 delivers nothing): normal output 60 a year.
+    // oem is an end firm with output 100 that also delivers 30 to x: normal output 130.
+    // 60 * (1 - 1e-10) is within the tolerance; 59.9 is not.
+    let files = |s1_cap: &'static str| {
+        let firms: &'static str = match s1_cap {
+            "tight" => {
+                "firm_id,name,country,annual_output_value,capacity_value\n\
+                        oem,Car Maker,CN,100,130\ns1,S1,DE,,59.999999994\ns2,S2,JP,,0\nx,X,CN,5,\n"
+            }
+            _ => {
+                "firm_id,name,country,annual_output_value,capacity_value\n\
+                  oem,Car Maker,CN,100,129.9\ns1,S1,DE,,59.9\ns2,S2,JP,,0\nx,X,CN,5,\n"
+            }
+        };
+        [
+            ("firms.csv", firms),
+            (
+                "sourcing.csv",
+                "buyer_id,component,supplier_id,share,annual_value\n\
+                 oem,cell,s1,1,60\noem,cell,s2,0,0\nx,kit,oem,1,30\n",
+            ),
+            ("dataset.toml", "[analysis]\ncapacity = true\n"),
+        ]
+    };
+    assert!(load_ok(&files("tight")).capacity);
+    assert_eq!(
+        load_err(&files("short")),
+        "error: firms.csv row 2, column capacity_value: firm \"oem\": capacity_value 129.9 is below its normal output of 130 a year (its sourcing values as a supplier to other firms, plus its annual_output_value as an end firm); it would run above capacity with nothing cut\n\
+         error: firms.csv row 3, column capacity_value: firm \"s1\": capacity_value 59.9 is below its normal output of 60 a year (its sourcing values as a supplier to other firms); it would run above capacity with nothing cut\n"
+    );
 }

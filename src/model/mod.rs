@@ -34,6 +34,10 @@ pub(crate) struct Firm {
     pub(crate) kind: Option<String>,
     pub(crate) annual_output_value: Option<f64>,
     pub(crate) recovery_days: Option<f64>,
+    /// The most output value the firm can make per year (MODEL §8); `None`: its normal output.
+    pub(crate) capacity_value: Option<f64>,
+    /// Finished goods held, in days of normal output (MODEL §6 and §8); `None` counts as 0.
+    pub(crate) stock_days: Option<f64>,
     /// Row in the input file (header = row 1).
     pub(crate) row: usize,
 }
@@ -156,6 +160,18 @@ pub(crate) struct DatasetMeta {
     /// Modelling assumptions, listed in the report.
     #[serde(default)]
     pub(crate) assumptions: Vec<String>,
+    /// The `[analysis]` table: which optional models are on.
+    #[serde(default)]
+    pub(crate) analysis: AnalysisMeta,
+}
+
+/// The `[analysis]` table of `dataset.toml`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct AnalysisMeta {
+    /// `capacity = true` turns the capacity-and-substitution model (MODEL §8) on.
+    #[serde(default)]
+    pub(crate) capacity: bool,
 }
 
 /// A warning about valid but suspicious input (unknown columns, normalised shares).
@@ -175,8 +191,13 @@ pub(crate) struct Dataset {
     pub(crate) firms: Vec<Firm>,
     /// Sorted by id: every component listed in `components.*` or named in sourcing.
     pub(crate) components: Vec<Component>,
-    /// Sorted by (buyer, component, supplier).
+    /// Sorted by (buyer, component, supplier). Qualified alternates are not here.
     pub(crate) sourcing: Vec<SourcingRow>,
+    /// Qualified alternates (MODEL §1): rows with share 0 (or, with shares derived from values,
+    /// `annual_value` 0 beside a positive value in their pair), sorted by (buyer, component,
+    /// supplier), each with `share` 0. Only the capacity model (§8) and the report's list of
+    /// alternates read them; §2–7 never see them.
+    pub(crate) alternates: Vec<SourcingRow>,
     /// Whether sourcing has an `annual_value` column (then every row has a value).
     pub(crate) has_values: bool,
     pub(crate) share_source: ShareSource,
@@ -184,6 +205,9 @@ pub(crate) struct Dataset {
     pub(crate) normalized: Vec<Normalized>,
     pub(crate) scenarios: Vec<Scenario>,
     pub(crate) meta: DatasetMeta,
+    /// Whether the capacity model (MODEL §8) is on: `--capacity`, or `[analysis] capacity =
+    /// true` in `dataset.toml`.
+    pub(crate) capacity: bool,
     /// Non-fatal remarks made while loading, reported with the results.
     pub(crate) notes: Vec<Note>,
 }
@@ -192,6 +216,26 @@ impl Dataset {
     /// Look a firm up by id.
     pub(crate) fn firm_index(&self, id: &str) -> Option<FirmIdx> {
         self.firms.binary_search_by(|f| f.id.as_str().cmp(id)).ok()
+    }
+
+    /// End firms (MODEL §2), sorted: firms that buy something and either supply no firm but
+    /// themselves or have an `annual_output_value`. Qualified alternates are no rows here, so
+    /// they never make a firm a buyer or a supplier. The one definition: the graph and the
+    /// capacity model's input checks both read it.
+    pub(crate) fn end_firms(&self) -> Vec<FirmIdx> {
+        let n = self.firms.len();
+        let (mut buys, mut supplies_others) = (vec![false; n], vec![false; n]);
+        for r in &self.sourcing {
+            buys[r.buyer] = true;
+            if !r.is_in_house() {
+                supplies_others[r.supplier] = true;
+            }
+        }
+        (0..n)
+            .filter(|&f| {
+                buys[f] && (!supplies_others[f] || self.firms[f].annual_output_value.is_some())
+            })
+            .collect()
     }
 
     /// Distinct countries of firms, sorted.

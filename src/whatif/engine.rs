@@ -31,6 +31,8 @@ pub(crate) struct Engine<'a> {
     group_start: Vec<u32>,
     /// For each (buyer, component) group, the end of its rows in the input arrays.
     group_end: Vec<u32>,
+    /// Each firm's `stock_days` (missing = 0): the weight of a firm on a time-to-survive path.
+    stock: Vec<f64>,
 }
 
 /// Per-thread scratch space for propagation and time-to-survive searches.
@@ -92,6 +94,11 @@ impl<'a> Engine<'a> {
             input_share,
             group_start,
             group_end,
+            stock: ds
+                .firms
+                .iter()
+                .map(|f| f.stock_days.unwrap_or(0.0))
+                .collect(),
         };
         let cap = vec![1.0; ds.firms.len()];
         let mut a = cap.clone();
@@ -287,9 +294,10 @@ impl<'a> Engine<'a> {
         s.dist_touched.clear();
     }
 
-    /// Time to survive from a cut set to every firm downstream (MODEL §6): the smallest sum of
-    /// inventory days along a path from any of `sources`. Unreached firms stay infinite. Read
-    /// with [`Scratch::tts`]; [`Engine::reset`] clears it.
+    /// Time to survive from a cut set to every firm downstream (MODEL §6): the smallest sum,
+    /// along a path from any of `sources`, of the inventory days on its edges and the
+    /// `stock_days` of its firms, both ends included. Unreached firms stay infinite. Read with
+    /// [`Scratch::tts`]; [`Engine::reset`] clears it.
     pub(crate) fn time_to_survive(&self, s: &mut Scratch, sources: &[FirmIdx]) {
         self.time_to_survive_below(s, sources, f64::INFINITY);
     }
@@ -299,13 +307,16 @@ impl<'a> Engine<'a> {
     /// time to recover means no exposure days.
     pub(crate) fn time_to_survive_below(&self, s: &mut Scratch, sources: &[FirmIdx], limit: f64) {
         let mut heap: BinaryHeap<Reverse<(Dist, FirmIdx)>> = BinaryHeap::new();
+        // Firm weights (finished stock) are added where a path enters a firm, its start
+        // included; all weights are >= 0, so Dijkstra still holds.
         for &f in sources {
-            if s.dist[f] > 0.0 {
+            let d = self.stock[f];
+            if d < s.dist[f] && d < limit {
                 if s.dist[f].is_infinite() {
                     s.dist_touched.push(f);
                 }
-                s.dist[f] = 0.0;
-                heap.push(Reverse((Dist(0.0), f)));
+                s.dist[f] = d;
+                heap.push(Reverse((Dist(d), f)));
             }
         }
         while let Some(Reverse((Dist(d), f))) = heap.pop() {
@@ -313,7 +324,7 @@ impl<'a> Engine<'a> {
                 continue;
             }
             for (&b, &days) in self.g.buyers(f).iter().zip(self.g.buyer_days(f)) {
-                let nd = d + days;
+                let nd = d + days + self.stock[b];
                 if nd < s.dist[b] && nd < limit {
                     if s.dist[b].is_infinite() {
                         s.dist_touched.push(b);
@@ -437,5 +448,55 @@ mod tests {
         assert_eq!(s.tts(id("m")), Some(0.0));
         e.reset(&mut s);
         assert_eq!(s.tts(id("oem")), None);
+    }
+
+    #[test]
+    fn time_to_survive_adds_the_finished_stock_of_every_firm_on_the_path() {
+        // The network above, with stock_days m 2, x 1, y 20, oem 6. By hand (MODEL §6: edge
+        // days plus the stock of every firm of the path, both ends included):
+        // m->x->oem = 2 + 5 + 1 + 10 + 6 = 24; m->y->oem = 2 + 4 + 20 + 3 + 6 = 35.
+        let ds = Net::new()
+            .firm("m")
+            .stock(2.0)
+            .firm("x")
+            .stock(1.0)
+            .firm("y")
+            .stock(20.0)
+            .firm("oem")
+            .stock(6.0)
+            .buys("x", "k0", "m", 1.0)
+            .days(5.0)
+            .buys("y", "k0", "m", 1.0)
+            .days(4.0)
+            .buys("oem", "k1", "x", 0.5)
+            .days(10.0)
+            .buys("oem", "k1", "y", 0.5)
+            .days(3.0)
+            .build();
+        let g = SupplyGraph::build(&ds);
+        let e = Engine::new(&ds, &g);
+        let mut s = e.scratch();
+        let id = |x: &str| ds.firm_index(x).unwrap();
+        e.time_to_survive(&mut s, &[id("m")]);
+        assert_eq!(s.tts(id("m")), Some(2.0));
+        assert_eq!(s.tts(id("x")), Some(8.0));
+        assert_eq!(s.tts(id("y")), Some(26.0));
+        assert_eq!(s.tts(id("oem")), Some(24.0));
+        e.reset(&mut s);
+        // A cut end firm survives on its own finished stock: TTS(E -> E) = stock_days(E).
+        e.time_to_survive(&mut s, &[id("oem")]);
+        assert_eq!(s.tts(id("oem")), Some(6.0));
+        e.reset(&mut s);
+        // Below a limit, only paths shorter than it count: 24 is not below 24.
+        e.time_to_survive_below(&mut s, &[id("m")], 24.0);
+        assert_eq!(s.tts(id("oem")), None);
+        assert_eq!(s.tts(id("x")), Some(8.0));
+        e.reset(&mut s);
+        e.time_to_survive_below(&mut s, &[id("y")], 20.0);
+        assert_eq!(s.tts(id("y")), None, "its own stock reaches the limit");
+        e.reset(&mut s);
+        // Several sources: the best path from any of them (y->oem = 20 + 3 + 6 = 29 > 24).
+        e.time_to_survive(&mut s, &[id("y"), id("m")]);
+        assert_eq!(s.tts(id("oem")), Some(24.0));
     }
 }

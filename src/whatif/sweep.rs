@@ -382,6 +382,42 @@ mod tests {
     }
 
     #[test]
+    fn finished_stock_lengthens_the_time_to_survive_of_the_firm_sweep() {
+        // two_oems with stock_days a 5, c 40, oem1 3 (recovery 30 days). By hand:
+        // cut a: TTS(a -> oem1) = 5 + 10 + 3 = 18, exposure 12; cut b: 0 + 0 + 3 = 3,
+        // exposure 27; cut c: 40 + 20 + 0 = 60 >= 30, no exposure (c's own stock already
+        // outlasts the recovery, so the search does not even leave c).
+        let ds = Net::new()
+            .firm("a")
+            .stock(5.0)
+            .firm("c")
+            .stock(40.0)
+            .firm("oem1")
+            .stock(3.0)
+            .output(100.0)
+            .firm("oem2")
+            .output(100.0)
+            .buys("oem1", "k0", "a", 0.5)
+            .days(10.0)
+            .buys("oem1", "k0", "b", 0.5)
+            .buys("oem2", "k0", "c", 1.0)
+            .days(20.0)
+            .build();
+        let (entries, _, _) = firm_sweep_of(&ds, WhatIfSettings::default());
+        let twl_of = |k: &str| {
+            let e = entries.iter().find(|e| e.key == k).unwrap();
+            e.time_weighted_loss.unwrap()
+        };
+        assert_eq!(twl_of("a"), twl(0.5, 12.0, 100.0));
+        assert_eq!(twl_of("b"), twl(0.5, 27.0, 100.0));
+        assert_eq!(twl_of("c"), 0.0);
+        assert_eq!(
+            entries[0].value_at_risk, 100.0,
+            "stock changes no value at risk"
+        );
+    }
+
+    #[test]
     fn risk_exposure_index_is_zero_without_time_weighted_loss() {
         // Recovery in 0 days: no firm's cut outlasts any stock, so no time-weighted loss and
         // every index is 0 (not 0/0).

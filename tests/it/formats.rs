@@ -152,7 +152,7 @@ fn xlsx_problems_name_the_sheet_row_and_column() {
     --- stdout
     --- stderr
     error: [TEMP]/bad.xlsx sheet sourcing row 5, column share: "abc" is not a number
-      hint: a share is a fraction in (0, 1], e.g. 0.4 for 40%
+      hint: a share is a fraction in [0, 1], e.g. 0.4 for 40%
     error: [TEMP]/bad.xlsx: 1 problem found; fix it and run again
     "#)
     .assert_error();
@@ -178,4 +178,71 @@ fn xlsx_problems_name_the_sheet_row_and_column() {
         .run()
         .assert_error()
         .assert_stderr_contains("error: [TEMP]/fake.xlsx: cannot read as an .xlsx workbook: ");
+}
+
+/// Adds the v2 firm columns to the dataset's firms.csv: capacity_value for catl-nd
+/// (700,000,000; it delivers 600,000,000) and qcom (100,000,000, below the 120,000,000 it
+/// delivers), stock_days for leap (2), catl-hu (3.5) and tsmc (10).
+fn add_v2_firm_columns(dataset: &Path) {
+    let file = dataset.join("firms.csv");
+    let text = std::fs::read_to_string(&file).expect("read firms.csv");
+    let with: String = text
+        .lines()
+        .enumerate()
+        .map(|(i, line)| {
+            let extra = match (i, line.split(',').next()) {
+                (0, _) => ",capacity_value,stock_days",
+                (_, Some("catl-nd")) => ",700000000,",
+                (_, Some("qcom")) => ",100000000,",
+                (_, Some("leap")) => ",,2",
+                (_, Some("catl-hu")) => ",,3.5",
+                (_, Some("tsmc")) => ",,10",
+                _ => ",,",
+            };
+            format!("{line}{extra}\n")
+        })
+        .collect();
+    std::fs::write(file, with).expect("write firms.csv");
+}
+
+#[test]
+fn the_v2_firm_columns_read_the_same_from_csv_parquet_and_xlsx() {
+    let ctx = TestContext::new();
+    let csv = ctx.example("csv/example");
+    add_v2_firm_columns(&csv);
+    let parquet = ctx.example("parquet/example");
+    add_v2_firm_columns(&parquet);
+    csv_to_parquet(&parquet, "firms");
+    csv_to_parquet(&parquet, "sourcing");
+    let book_dir = ctx.path("xlsx/example");
+    std::fs::create_dir_all(&book_dir).expect("dir");
+    csv_to_xlsx(&csv, &book_dir.join("supply-base.xlsx"), None);
+    for f in ["scenarios.toml", "dataset.toml"] {
+        std::fs::copy(csv.join(f), book_dir.join(f)).expect("copy toml");
+    }
+    let a = json_report(&ctx, &csv);
+    assert_eq!(json_report(&ctx, &parquet), a);
+    assert_eq!(json_report(&ctx, &book_dir), a);
+    // stock_days is read: the cut of catl-hu (country:HU=0.5) reaches tychy over one edge of
+    // 10 days, so TTS = 3.5 (catl-hu's finished stock) + 10 + 0 (tychy has none) = 13.5 days,
+    // where the example without the column has 10.
+    let cli = a["scenarios"]
+        .as_array()
+        .and_then(|s| s.iter().find(|s| s["name"] == "cli"))
+        .expect("the cli scenario");
+    let tychy = cli["end_firms"]
+        .as_array()
+        .and_then(|e| e.iter().find(|e| e["firm"] == "tychy"))
+        .expect("tychy");
+    assert_eq!(tychy["tts_days"], 13.5);
+    // capacity_value is read: with the capacity model on, qcom's is below its deliveries (90M
+    // to leap + 30M to tychy) in every format; catl-nd's is enough.
+    for dataset in [&csv, &parquet, &book_dir] {
+        let run = ctx.validate(dataset).arg("--capacity").run();
+        run.assert_error().assert_stderr_contains(
+            "row 7, column capacity_value: firm \"qcom\": capacity_value 100000000 is below its \
+             normal output of 120000000 a year",
+        );
+        assert!(!run.stderr.contains("catl-nd"), "{}", run.stderr);
+    }
 }

@@ -4,6 +4,7 @@
 
 mod context;
 
+mod alternates;
 mod cli;
 mod corpus;
 mod datasets;

@@ -6,9 +6,9 @@
 //! break a table nor render as a link, HTML or code; numbers have one fixed format. Pure:
 //! returns a string.
 //!
-//! Files: `findings` (the bullets), `tables` (concentration, exposure, in-house, coverage,
-//! rankings, hidden concentration), `charts` (Mermaid bar charts and the chokepoint
-//! flowchart), `scenario` (a scenario's section, also the `whatif` answer), `sources`
+//! Files: `findings` (the bullets), `tables` (concentration, exposure, qualified alternates,
+//! in-house, coverage, rankings, hidden concentration), `charts` (Mermaid bar charts and the
+//! chokepoint flowchart), `scenario` (a scenario's section, also the `whatif` answer), `sources`
 //! (sources, assumptions, methodology).
 
 use crate::analysis::Analysis;
@@ -61,6 +61,7 @@ pub(crate) fn render_with(a: &Analysis, h: &Highlights) -> String {
     scenario::scenarios(&c, o);
     tables::concentration(&c, o);
     tables::exposures(&c, o);
+    tables::alternates(&c, o);
     tables::in_house(&c, o);
     tables::coverage(&c, o);
     tables::critical_firms(&c, o);

@@ -1,5 +1,5 @@
 //! The tables behind the findings: concentration by component, single-source and
-//! single-country exposure, in-house share, data coverage, the firm sweep and the country,
+//! single-country exposure, qualified alternates, in-house share, data coverage, the firm sweep and the country,
 //! region and group rankings, and hidden concentration. Capped tables go through
 //! [`MdTable`], which writes the "N more in the JSON report" footer.
 
@@ -97,6 +97,52 @@ pub(super) fn exposures(c: &Ctx, out: &mut String) {
                 c.f.firm_list(&suppliers),
                 cell(&ds.firms[suppliers[0]].country),
                 p.annual_value.map_or("—".into(), |v| c.f.value(v)),
+            ]
+        }),
+    );
+    w!(out, "");
+}
+
+/// Qualified alternates (share 0): suppliers a buyer has qualified for a component but does
+/// not normally buy from. The what-if numbers ignore them (no substitution); the list says
+/// where a switch is prepared. Not part of the JSON report, so a long list says how much of it
+/// is shown instead of pointing there.
+pub(super) fn alternates(c: &Ctx, out: &mut String) {
+    let ds = c.a.ds;
+    if ds.alternates.is_empty() {
+        return;
+    }
+    let n = ds.alternates.len();
+    w!(
+        out,
+        "## Qualified alternates
+"
+    );
+    w!(
+        out,
+        "Suppliers qualified for a component but not normally bought from (share 0); the what-if numbers above do not count on them{}.\n",
+        if n > LONG_TABLE {
+            format!(" (the first {LONG_TABLE} of {n})")
+        } else {
+            String::new()
+        }
+    );
+    let table = MdTable::new([
+        ("buyer", L),
+        ("component", L),
+        ("alternate supplier", L),
+        ("country", L),
+    ])
+    .cap(LONG_TABLE)
+    .no_footer();
+    table.write(
+        out,
+        ds.alternates.iter().map(|r| {
+            [
+                c.f.firm(r.buyer),
+                c.f.component(r.component),
+                c.f.firm(r.supplier),
+                cell(&ds.firms[r.supplier].country),
             ]
         }),
     );
