@@ -443,7 +443,8 @@ mod tests {
         assert_eq!(k0.weight, 40.0);
         assert_eq!(k0.top_supplier, id("a"));
         assert_eq!(k0.top_supplier_share, 0.75);
-        // Component k1: values all 0, so by share summed over rows: m 1.0, b 0.0.
+        // Component k1: values all 0, so by share summed over rows: m 1.0 (b, with share 0, is
+        // a qualified alternate and no row at all).
         let k1 = &m.components[1];
         assert_eq!(k1.weight, 1.0);
         assert_eq!(k1.top_country, "CN");

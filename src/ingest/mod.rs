@@ -82,8 +82,10 @@ pub(crate) fn load(dir: &Path, opts: LoadOptions) -> Result<Dataset, Vec<Problem
 
     let (scenarios, meta) = read_side_files(dir, firms.as_deref(), &mut problems);
     let capacity = opts.capacity || meta.analysis.capacity;
+    // Reported after the firms' checks, so that firms comes first as elsewhere.
+    let mut value_column = Vec::new();
     if let (true, Some(t)) = (capacity, &tables.sourcing) {
-        capacity::value_column(t, &mut problems);
+        capacity::value_column(t, &mut value_column);
     }
 
     match (firms, sourcing, &tables.firms) {
@@ -115,6 +117,7 @@ pub(crate) fn load(dir: &Path, opts: LoadOptions) -> Result<Dataset, Vec<Problem
             if capacity {
                 capacity::firms(&ds, &firms_table.file, &mut problems);
             }
+            problems.append(&mut value_column);
             if problems.is_empty() {
                 Ok(ds)
             } else {
@@ -122,6 +125,7 @@ pub(crate) fn load(dir: &Path, opts: LoadOptions) -> Result<Dataset, Vec<Problem
             }
         }
         _ => {
+            problems.append(&mut value_column);
             if problems.is_empty() {
                 // Defensive: a table failed without saying why.
                 problems.push(Problem::file(

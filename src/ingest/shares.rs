@@ -141,11 +141,13 @@ impl<'a> Shares<'a> {
     /// Every row of a pair has share 0: the pair has no supplier, only alternates. One problem
     /// per row, each naming the pair.
     fn no_positive_share(&self, pair: &Pair<'_>, problems: &mut Vec<Problem>) {
-        for r in pair.rows {
+        let mut rows: Vec<usize> = pair.rows.iter().map(|r| r.row).collect();
+        rows.sort_unstable();
+        for row in rows {
             problems.push(
                 Problem::cell(
                     self.file,
-                    r.row,
+                    row,
                     "share",
                     format!(
                         "buyer {} has no supplier of component {} with a share > 0 (share 0 marks a qualified alternate)",
