@@ -23,7 +23,7 @@ mod xlsx;
 use std::collections::HashSet;
 use std::path::Path;
 
-use crate::model::{Dataset, DatasetMeta, Firm, Scenario};
+use crate::model::{Dataset, DatasetMeta, Firm, Note, Scenario};
 use crate::problem::Problem;
 use columns::Format;
 use sourcing::{Refs, SourcingResult};
@@ -91,29 +91,7 @@ pub(crate) fn load(dir: &Path, opts: LoadOptions) -> Result<Dataset, Vec<Problem
     match (firms, sourcing, &tables.firms) {
         (Some(firms), Some(s), Some(firms_table)) => {
             notes.sort();
-            let SourcingResult {
-                rows,
-                alternates,
-                components,
-                has_values,
-                share_source,
-                normalized,
-            } = s;
-            let ds = Dataset {
-                name: dataset_name(dir),
-                path: dir.to_path_buf(),
-                firms,
-                components,
-                sourcing: rows,
-                alternates,
-                has_values,
-                share_source,
-                normalized,
-                scenarios,
-                meta,
-                capacity,
-                notes,
-            };
+            let ds = dataset(dir, firms, s, (scenarios, meta), notes, capacity);
             if capacity {
                 capacity::firms(&ds, &firms_table.file, &mut problems);
             }
@@ -135,6 +113,32 @@ pub(crate) fn load(dir: &Path, opts: LoadOptions) -> Result<Dataset, Vec<Problem
             }
             Err(problems)
         }
+    }
+}
+
+/// The loaded dataset, from its validated parts.
+fn dataset(
+    dir: &Path,
+    firms: Vec<Firm>,
+    s: SourcingResult,
+    (scenarios, meta): (Vec<Scenario>, DatasetMeta),
+    notes: Vec<Note>,
+    capacity: bool,
+) -> Dataset {
+    Dataset {
+        name: dataset_name(dir),
+        path: dir.to_path_buf(),
+        firms,
+        components: s.components,
+        sourcing: s.rows,
+        alternates: s.alternates,
+        has_values: s.has_values,
+        share_source: s.share_source,
+        normalized: s.normalized,
+        scenarios,
+        meta,
+        capacity,
+        notes,
     }
 }
 
