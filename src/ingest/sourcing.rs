@@ -148,7 +148,11 @@ pub(crate) fn read_sourcing(
     };
     let (rows, alternates) = pairs.rows(&raw, &mut shares, problems);
     notes.extend(shares.note());
-    if problems.len() > before || refs.firms.is_none() {
+    // With problems, the rows still go on when every row was read (say, only some
+    // annual_value cells are empty): the capacity model's checks on firms need them to know
+    // the end firms, and report in the same run. The dataset itself is rejected either way.
+    let every_row_read = raw.len() == t.height();
+    if refs.firms.is_none() || (problems.len() > before && !every_row_read) {
         return None;
     }
     Some(SourcingResult {
@@ -202,7 +206,9 @@ impl Pairs<'_> {
                     inventory_days: r.inventory,
                     row: r.row,
                 };
-                if share == 0.0 {
+                // A row without its value is no alternate for lacking it (its dataset is
+                // rejected, but the capacity checks read its structure).
+                if share == 0.0 && (r.share.is_some() || r.value.is_some()) {
                     alternates.push(row);
                 } else {
                     rows.push(row);
@@ -248,7 +254,9 @@ fn read_row<'a>(
         Ok(None)
     };
     let value = non_negative(cols.values.get(i), file, row, "annual_value", problems);
-    if cols.has_values && matches!(value, Ok(None)) {
+    // An empty value is a problem, but the row is otherwise read (see read_sourcing).
+    let empty_value = cols.has_values && matches!(value, Ok(None));
+    if empty_value {
         problems.push(Problem::cell(file, row, "annual_value", "is empty").with_hint(
             "give every row a value, or drop the column; an empty value would silently count as 0",
         ));
@@ -256,7 +264,7 @@ fn read_row<'a>(
     let inv = non_negative(cols.inventory.get(i), file, row, "inventory_days", problems);
     match (buyer, component, supplier, share, value, inv) {
         (Some(buyer), Some(k), Some(supplier), Ok(share), Ok(value), Ok(inventory))
-            if problems.len() == n_before =>
+            if problems.len() == n_before + usize::from(empty_value) =>
         {
             let next = reading.component_names.len();
             let component = reading.component_index.get_or_insert(k, next);

@@ -198,6 +198,29 @@ const REJECTED: &[Rejected] = &[
                   \x20 hint: keys: title, description, currency, as_of, assumptions = [...], [[sources]] with title, publisher, url, year, status, note, [analysis] with capacity = true or false\n",
     },
     Rejected {
+        rule: "the capacity model: an empty annual_value and an end firm without output value, in one run",
+        files: &[
+            ("dataset.toml", "[analysis]\ncapacity = true\n"),
+            ("sourcing.csv", "buyer_id,component,supplier_id,share,annual_value\noem,cell,s1,0.6,10\noem,cell,s2,0.4,\n"),
+        ],
+        printed: "error: sourcing.csv row 3, column annual_value: is empty\n\
+                  \x20 hint: give every row a value, or drop the column; an empty value would silently count as 0\n\
+                  error: firms.csv row 2, column annual_output_value: end firm \"oem\" has no annual_output_value; the capacity model needs the output value of every end firm\n\
+                  \x20 hint: the capacity model (--capacity, or [analysis] capacity = true in dataset.toml) needs these values; give them, or run without it\n",
+    },
+    Rejected {
+        rule: "the capacity model: with shares from values, a row without its value is no alternate",
+        files: &[
+            ("firms.csv", "firm_id,name,country,annual_output_value\noem,Car Maker,CN,100\ns1,S1,DE,\ns2,S2,JP,\n"),
+            ("dataset.toml", "[analysis]\ncapacity = true\n"),
+            // s2 buys from s1 and supplies oem through the row whose value is missing: as an
+            // alternate that row would make s2 an end firm without an output value.
+            ("sourcing.csv", "buyer_id,component,supplier_id,annual_value\noem,cell,s1,10\noem,cell,s2,\ns2,chip,s1,5\n"),
+        ],
+        printed: "error: sourcing.csv row 3, column annual_value: is empty\n\
+                  \x20 hint: give every row a value, or drop the column; an empty value would silently count as 0\n",
+    },
+    Rejected {
         rule: "a qualified alternate that repeats a row is a duplicate, whichever row is the alternate",
         files: &[("sourcing.csv", "buyer_id,component,supplier_id,share\noem,cell,s1,1\noem,cell,s2,0\noem,cell,s2,0\noem,cell,s1,0\n")],
         printed: "error: sourcing.csv row 5, column supplier_id: duplicate row: same buyer, component and supplier as row 2\n\
