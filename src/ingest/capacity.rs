@@ -14,9 +14,8 @@ use crate::problem::{quote, Problem};
 const CAPACITY_TOLERANCE: f64 = 1e-9;
 
 /// The hint of every problem here: how to give the data, or turn the model off.
-const HINT: &str =
-    "the capacity model (--capacity, or [analysis] capacity = true in dataset.toml) \
-                    needs these values; give them, or run without it";
+const HINT: &str = "the capacity model (--capacity, or [analysis] capacity = true in \
+                    dataset.toml) needs these values; give them, or run without it";
 
 /// The sourcing table must have an `annual_value` column (its empty cells are problems
 /// whenever the column exists).
