@@ -7,6 +7,7 @@ mod context;
 mod cli;
 mod corpus;
 mod datasets;
+mod edge_cuts;
 mod example;
 mod formats;
 mod hostile;
