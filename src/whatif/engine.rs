@@ -9,7 +9,7 @@
 //! An edge cut (`lane:`, `component:`) lowers what some sourcing rows deliver instead of a
 //! capacity: [`Engine::propagate_edges`] sets those rows' pass-through and starts the wave at
 //! their buyers. The pass-through array exists only while a scenario with edge cuts is being
-//! evaluated; without one, [`Engine::eval`] runs the plain inner loop, so the sweeps (which
+//! evaluated; without one, [`Engine::eval`] runs its plain inner loop, so the sweeps (which
 //! never cut edges) pay nothing for it.
 
 use std::cmp::Reverse;
@@ -147,43 +147,54 @@ impl<'a> Engine<'a> {
     }
 
     /// The right-hand side of MODEL §5 for firm `f`: min of its capacity and, over each
-    /// component it buys, min(1, sum of share × pass-through × supplier availability). `pass`
-    /// is the pass-through of every row, or empty when no edge is cut (then every row passes
-    /// everything and the loop has no multiplication to do).
+    /// component it buys, min(1, sum of share × supplier availability). `pass` is the
+    /// pass-through of every row while edge cuts are propagated, else empty (every row passes
+    /// everything).
     fn eval(&self, f: FirmIdx, a: &[f64], cap: &[f64], pass: &[f64]) -> f64 {
-        if pass.is_empty() {
-            self.eval_with(f, a, cap, |_, x| x)
-        } else {
-            self.eval_with(f, a, cap, |row, x| pass[row] * x)
+        if !pass.is_empty() {
+            return self.eval_passing(f, a, cap, pass);
         }
-    }
-
-    /// [`Engine::eval`] with `through(row, a(supplier))` as what a bought row delivers; the
-    /// in-house row delivers the firm's own capacity (an edge cut never matches it).
-    #[inline(always)]
-    fn eval_with(
-        &self,
-        f: FirmIdx,
-        a: &[f64],
-        cap: &[f64],
-        through: impl Fn(usize, f64) -> f64,
-    ) -> f64 {
         let mut value = cap[f];
         let mut start = self.g.rows_of(f).start;
         let groups = self.group_start[f] as usize..self.group_start[f + 1] as usize;
         for &end in &self.group_end[groups] {
             let end = end as usize;
             let mut sum = 0.0;
-            for (row, (&supplier, &share)) in (start..end).zip(
-                self.input_supplier[start..end]
-                    .iter()
-                    .zip(&self.input_share[start..end]),
-            ) {
+            for (&supplier, &share) in self.input_supplier[start..end]
+                .iter()
+                .zip(&self.input_share[start..end])
+            {
+                let supplier = supplier as usize;
+                let x = if supplier == f { cap[f] } else { a[supplier] };
+                sum += share * x;
+            }
+            value = value.min(sum.min(1.0));
+            start = end;
+        }
+        value
+    }
+
+    /// [`Engine::eval`] under edge cuts: the same loop with each bought row's delivery scaled by
+    /// its pass-through (the in-house row delivers the firm's own capacity; no edge cut matches
+    /// it). Kept apart from `eval`'s loop, which every sweep runs: written once for both, the
+    /// row index it needs cost the sweeps about 9% more instructions in that loop.
+    fn eval_passing(&self, f: FirmIdx, a: &[f64], cap: &[f64], pass: &[f64]) -> f64 {
+        let mut value = cap[f];
+        let mut start = self.g.rows_of(f).start;
+        let groups = self.group_start[f] as usize..self.group_start[f + 1] as usize;
+        for &end in &self.group_end[groups] {
+            let end = end as usize;
+            let mut sum = 0.0;
+            for ((&supplier, &share), &e) in self.input_supplier[start..end]
+                .iter()
+                .zip(&self.input_share[start..end])
+                .zip(&pass[start..end])
+            {
                 let supplier = supplier as usize;
                 let x = if supplier == f {
                     cap[f]
                 } else {
-                    through(row, a[supplier])
+                    e * a[supplier]
                 };
                 sum += share * x;
             }
