@@ -39,27 +39,35 @@ fn dataset(ctx: &TestContext, dir: &str, scenarios: bool) -> std::path::PathBuf 
     ctx.path(dir)
 }
 
-/// (availability, value at risk, tts_days, exposure_days, time-weighted loss) of the only end
-/// firm, and the scenario's cuts as written.
-fn oem(scenario: &Value) -> (f64, f64, Option<f64>, f64, f64, Vec<String>) {
+/// The only end firm's figures under one scenario of the JSON report.
+struct Oem {
+    availability: f64,
+    value_at_risk: f64,
+    tts_days: Option<f64>,
+    exposure_days: f64,
+    time_weighted_loss: f64,
+    /// The scenario's cuts as written.
+    cuts: Vec<String>,
+}
+
+fn oem(scenario: &Value) -> Oem {
     let e = &scenario["end_firms"][0];
     assert_eq!(e["firm"], "oem");
     assert_eq!(scenario["end_firms"].as_array().map(Vec::len), Some(1));
     let f = |k: &str| e[k].as_f64().expect(k);
-    let cuts = scenario["cuts"]
-        .as_array()
-        .expect("cuts")
-        .iter()
-        .map(|c| c.as_str().expect("text").to_string())
-        .collect();
-    (
-        f("availability"),
-        f("value_at_risk"),
-        e["tts_days"].as_f64(),
-        f("exposure_days"),
-        f("time_weighted_loss"),
-        cuts,
-    )
+    Oem {
+        availability: f("availability"),
+        value_at_risk: f("value_at_risk"),
+        tts_days: e["tts_days"].as_f64(),
+        exposure_days: f("exposure_days"),
+        time_weighted_loss: f("time_weighted_loss"),
+        cuts: scenario["cuts"]
+            .as_array()
+            .expect("cuts")
+            .iter()
+            .map(|c| c.as_str().expect("text").to_string())
+            .collect(),
+    }
 }
 
 fn close(got: f64, want: f64) {
@@ -78,16 +86,16 @@ fn a_lane_cut_on_the_command_line() {
     let json = run.json();
     let cli = &json["scenarios"][0];
     assert_eq!(cli["name"], "cli");
-    let (a, var, tts, exposure, twl, cuts) = oem(cli);
+    let o = oem(cli);
     // Only oem <- a is on the lane: a(oem) = 0.6 * 0.5 * 1 + 0.4 * 1 = 0.7; VaR 0.3 * 1,000.
-    close(a, 0.7);
-    close(var, 300.0);
+    close(o.availability, 0.7);
+    close(o.value_at_risk, 300.0);
     // The path starts at the cut row: 10 days. No firm cut, no duration: TTR = default 30.
-    assert_eq!(tts, Some(10.0));
-    assert_eq!(exposure, 20.0);
+    assert_eq!(o.tts_days, Some(10.0));
+    assert_eq!(o.exposure_days, 20.0);
     // 0.3 * 20 / 365 * 1,000.
-    close(twl, 6000.0 / 365.0);
-    assert_eq!(cuts, ["lane:CN>US=0.5"]);
+    close(o.time_weighted_loss, 6000.0 / 365.0);
+    assert_eq!(o.cuts, ["lane:CN>US=0.5"]);
     let md = run.markdown();
     assert!(
         md.contains("Cuts: `lane:CN>US=0.5`; time to recover 30.0 days"),
@@ -114,21 +122,24 @@ fn edge_cuts_in_scenarios_toml() {
     let json = run.json();
     // "anode": both anode rows at half: a = b = 0.5, so oem = 0.6 * 0.5 + 0.4 * 0.5 = 0.5.
     // TTS from the cut rows: min(5 + 10, 8 + 20) = 15, over the 14-day duration: no exposure.
-    let (a, var, tts, exposure, twl, cuts) = oem(&json["scenarios"][0]);
-    close(a, 0.5);
-    close(var, 500.0);
-    assert_eq!((tts, exposure, twl), (Some(15.0), 0.0, 0.0));
-    assert_eq!(cuts, ["component:anode=0.5"]);
+    let o = oem(&json["scenarios"][0]);
+    close(o.availability, 0.5);
+    close(o.value_at_risk, 500.0);
+    assert_eq!(
+        (o.tts_days, o.exposure_days, o.time_weighted_loss),
+        (Some(15.0), 0.0, 0.0)
+    );
+    assert_eq!(o.cuts, ["component:anode=0.5"]);
     // "domestic and mine": the CN>CN lane stops m -> a (a = 0); m at half gives b = 0.5; so
     // oem = 0.6 * 0 + 0.4 * 0.5 = 0.2. TTS: min over m (0 + 5 + 10, 0 + 8 + 20) and the cut row
     // (5 + 10) = 15; TTR = m's 90 days (a firm cut), so 75 exposure days and
     // 0.8 * 75 / 365 * 1,000 time-weighted.
-    let (a, var, tts, exposure, twl, cuts) = oem(&json["scenarios"][1]);
-    close(a, 0.2);
-    close(var, 800.0);
-    assert_eq!((tts, exposure), (Some(15.0), 75.0));
-    close(twl, 60_000.0 / 365.0);
-    assert_eq!(cuts, ["lane:cn>cn", "firm:m=0.5"]);
+    let o = oem(&json["scenarios"][1]);
+    close(o.availability, 0.2);
+    close(o.value_at_risk, 800.0);
+    assert_eq!((o.tts_days, o.exposure_days), (Some(15.0), 75.0));
+    close(o.time_weighted_loss, 60_000.0 / 365.0);
+    assert_eq!(o.cuts, ["lane:cn>cn", "firm:m=0.5"]);
 }
 
 #[test]
