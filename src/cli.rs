@@ -19,8 +19,8 @@ Exit status:
 ///
 /// Reads component-sourcing tables (who buys which component from whom, with shares, values and
 /// stock), builds the multi-tier supplier graph and measures concentration, single-source
-/// exposure, in-house shares and the damage of what-if cutoffs of firms, countries, regions or
-/// groups. See README.md for the dataset format.
+/// exposure, in-house shares and the damage of what-if cutoffs of firms, countries, regions,
+/// groups, trade lanes or components. See README.md for the dataset format.
 #[derive(Debug, Parser)]
 #[command(name = "scrisk", version, after_help = EXIT_CODES, max_term_width = 100)]
 pub struct Cli {
@@ -46,7 +46,7 @@ pub(crate) enum Command {
     Analyze(AnalyzeArgs),
     /// Answer one what-if question on stdout, without writing reports.
     ///
-    /// Cuts firms, countries, regions or groups in one dataset and prints a markdown table of
+    /// Cuts firms, countries, regions, groups, lanes or components and prints a markdown table of
     /// every end firm's availability, loss, value at risk, time to survive and exposure days.
     /// No sweep is run, so it answers at once even for large datasets.
     #[command(after_help = EXIT_CODES)]
@@ -143,12 +143,13 @@ pub(crate) struct GenerateArgs {
 pub(crate) struct WhatifArgs {
     #[command(flatten)]
     pub(crate) input: InputArgs,
-    /// A cut: firm:ID, country:CC, region:NAME or group:NAME, optionally =SEVERITY in (0, 1]
-    /// (default 1, a full stop). Repeatable; at least one.
+    /// A cut: firm:ID, country:CC, region:NAME or group:NAME, or an edge cut lane:FROM>TO or
+    /// component:K; optionally =SEVERITY in (0, 1] (default 1, a full stop). Repeatable; at least
+    /// one.
     #[arg(long = "cut", value_name = "SELECTOR[=SEVERITY]", required = true)]
     pub(crate) cuts: Vec<CutSpec>,
     /// How long the disruption lasts (time to recover), in days. Default: the largest
-    /// recovery_days of the cut firms, else --recovery-days.
+    /// recovery_days of the cut firms (edge cuts cut none), else --recovery-days.
     #[arg(long, value_name = "N", value_parser = parse_days, allow_negative_numbers = true)]
     pub(crate) days: Option<f64>,
     #[command(flatten)]
@@ -217,7 +218,8 @@ pub(crate) struct AnalyzeArgs {
     #[arg(long, value_enum, default_value_t = Format::Markdown)]
     pub(crate) format: Format,
     /// A what-if cut, reported as the scenario "cli": firm:ID, country:CC, region:NAME or
-    /// group:NAME, optionally =SEVERITY in (0, 1] (default 1, a full stop). Repeatable.
+    /// group:NAME, or an edge cut lane:FROM>TO or component:K; optionally =SEVERITY in (0, 1]
+    /// (default 1, a full stop). Repeatable.
     #[arg(long = "cut", value_name = "SELECTOR[=SEVERITY]")]
     pub(crate) cuts: Vec<CutSpec>,
     #[command(flatten)]

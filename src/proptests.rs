@@ -6,8 +6,9 @@ use proptest::prelude::*;
 
 use crate::analysis::{Analysis, AnalysisSettings};
 use crate::graph::SupplyGraph;
-use crate::model::{Dataset, FirmIdx};
-use crate::whatif::engine::Engine;
+use crate::model::{CutSpec, Dataset, FirmIdx};
+use crate::whatif::engine::{Engine, RowPass};
+use crate::whatif::scenario::pass_throughs;
 
 const COUNTRIES: [&str; 3] = ["CN", "DE", "US"];
 
@@ -74,11 +75,36 @@ impl Gen {
 
 /// Availability of every firm after `cuts` ((firm, remaining capacity)).
 fn availability(ds: &Dataset, cuts: &[(FirmIdx, f64)]) -> Vec<f64> {
+    availability_with_edges(ds, cuts, &[])
+}
+
+/// Availability of every firm after `cuts` and the edge cuts' pass-throughs `edges`.
+fn availability_with_edges(ds: &Dataset, cuts: &[(FirmIdx, f64)], edges: &[RowPass]) -> Vec<f64> {
     let g = SupplyGraph::build(ds);
     let e = Engine::new(ds, &g);
     let mut s = e.scratch();
-    e.propagate(&mut s, cuts);
+    e.propagate_edges(&mut s, cuts, edges);
     (0..ds.firms.len()).map(|f| s.a(f)).collect()
+}
+
+/// The pass-throughs of an edge cut written as text, or `None` when it matches no row.
+fn edge_pass(ds: &Dataset, cut: &str) -> Option<Vec<RowPass>> {
+    let spec: CutSpec = cut.parse().expect("valid syntax");
+    let cut = spec.resolve(ds.cut_target()).ok()?;
+    Some(pass_throughs(ds, &[cut]))
+}
+
+/// An edge cut as text: a lane between two of [`COUNTRIES`] (domestic included) or one of the
+/// generated components, at a severity in (0, 1].
+fn edge_cut() -> impl Strategy<Value = String> {
+    (any::<bool>(), 0usize..3, 0usize..3, 1u32..=100).prop_map(|(lane, x, y, sev)| {
+        let sev = f64::from(sev) / 100.0;
+        if lane {
+            format!("lane:{}>{}={sev}", COUNTRIES[x], COUNTRIES[y])
+        } else {
+            format!("component:k{x}={sev}")
+        }
+    })
 }
 
 fn cuts_for(n: usize) -> impl Strategy<Value = Vec<(usize, f64)>> {
@@ -165,6 +191,77 @@ proptest! {
         for x in 0..ds.firms.len() {
             if !reach[x] {
                 prop_assert_eq!(cut[x], base[x], "firm {} is not downstream of {}", x, f);
+            }
+        }
+    }
+
+    #[test]
+    fn an_edge_cut_never_raises_availability(n in net(), cuts in cuts_for(8), edge in edge_cut()) {
+        let ds = n.dataset();
+        let cuts: Vec<(usize, f64)> = cuts.into_iter().map(|(f, c)| (f % ds.firms.len(), c)).collect();
+        let cuts = merge(&cuts);
+        let Some(edges) = edge_pass(&ds, &edge) else {
+            return Ok(()); // the cut matches no row of this network
+        };
+        let before = availability(&ds, &cuts);
+        let after = availability_with_edges(&ds, &cuts, &edges);
+        // Each pass-through is below 1 and the right-hand side of MODEL §5 is monotone in every
+        // x, so the greatest fixed point can only go down (to the cycle precision, as above).
+        for (f, (x, y)) in before.iter().zip(&after).enumerate() {
+            prop_assert!(*y <= *x + 1e-9, "firm {f}: {x} -> {y} with {edge}");
+        }
+    }
+
+    /// A component k3 that only firm `b` buys, from other firms: cutting it at severity s gives
+    /// a(b) = min(a0(b), min(1, (1 - s) · Σ share · a0(S))) when b is in no cycle, and at most
+    /// that when it is; firms not downstream of b keep a0.
+    ///
+    /// Why: k3's rows all enter at b, so the equations of the firms not downstream of b (whose
+    /// suppliers are not downstream of b either) are unchanged and so is their greatest fixed
+    /// point. Outside a cycle b's suppliers are not downstream of b, so b's k3 input is
+    /// min(1, (1 - s) Σ) with a0 suppliers while its other inputs and capacity are as before; as
+    /// min(1, (1 - s) Σ) ≤ min(1, Σ), a(b) = min(a0(b), min(1, (1 - s) Σ)). In a cycle the
+    /// suppliers may fall too, which only lowers a(b).
+    #[test]
+    fn a_component_bought_by_one_firm_scales_that_input(
+        n in net(),
+        b in 0usize..8,
+        suppliers in prop::collection::vec((0usize..8, 1u32..100), 1..4),
+        sev in 1u32..=100,
+    ) {
+        let mut n = n;
+        let b = b % n.firms;
+        let mut rows: Vec<(usize, usize, usize, u32)> = Vec::new();
+        for (f, w) in suppliers {
+            let f = f % n.firms;
+            if f != b && !rows.iter().any(|r| r.2 == f) {
+                rows.push((b, 3, f, w));
+            }
+        }
+        prop_assume!(!rows.is_empty());
+        n.rows.extend(rows);
+        let ds = n.dataset();
+        let s = f64::from(sev) / 100.0;
+        let edges = edge_pass(&ds, &format!("component:k3={s}")).expect("k3 is bought");
+        let base = availability(&ds, &[]);
+        let after = availability_with_edges(&ds, &[], &edges);
+        let sigma: f64 = ds
+            .sourcing
+            .iter()
+            .filter(|r| ds.components[r.component].id == "k3")
+            .map(|r| r.share * base[r.supplier])
+            .sum();
+        let expected = base[b].min(((1.0 - s) * sigma).min(1.0));
+        let g = SupplyGraph::build(&ds);
+        if g.sccs[g.scc_of[b]].len() == 1 {
+            prop_assert!((after[b] - expected).abs() <= 1e-12, "{} vs {expected}", after[b]);
+        } else {
+            prop_assert!(after[b] <= expected + 1e-9, "{} vs {expected}", after[b]);
+        }
+        let reach = downstream(&ds, b);
+        for x in 0..ds.firms.len() {
+            if !reach[x] {
+                prop_assert_eq!(after[x], base[x], "firm {} is not downstream of {}", x, b);
             }
         }
     }

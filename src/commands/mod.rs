@@ -59,13 +59,13 @@ fn load(dir: &Path, opts: LoadOptions, out: &mut Out) -> Option<(Dataset, Supply
     }
 }
 
-/// Resolves the `--cut` flags against a dataset's firms; a cut that matches no firm is reported
-/// (naming the dataset) and gives `None`.
+/// Resolves the `--cut` flags against a dataset; a cut that matches no firm (an edge cut: no
+/// sourcing row) is reported (naming the dataset) and gives `None`.
 fn resolve_cuts(ds: &Dataset, cuts: &[CutSpec], out: &mut Out) -> Option<Vec<Cut>> {
     let mut problems = Vec::new();
     let mut resolved = Vec::new();
     for c in cuts {
-        match c.resolve(&ds.firms) {
+        match c.resolve(ds.cut_target()) {
             Ok(cut) => resolved.push(cut),
             Err(e) => {
                 let mut p = Problem::file(

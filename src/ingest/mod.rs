@@ -80,7 +80,17 @@ pub(crate) fn load(dir: &Path, opts: LoadOptions) -> Result<Dataset, Vec<Problem
         .as_ref()
         .and_then(|t| sourcing::read_sourcing(t, &refs, opts, &mut problems, &mut notes));
 
-    let (scenarios, meta) = read_side_files(dir, firms.as_deref(), &mut problems);
+    let cut_tables = scenarios::Tables {
+        firms: firms.as_deref(),
+        sourcing: sourcing.as_ref().map(|s| {
+            (
+                s.components.as_slice(),
+                s.rows.as_slice(),
+                s.alternates.as_slice(),
+            )
+        }),
+    };
+    let (scenarios, meta) = read_side_files(dir, cut_tables, &mut problems);
     let capacity = opts.capacity || meta.analysis.capacity;
     // Reported after the firms' checks, so that firms comes first as elsewhere.
     let mut value_column = Vec::new();
@@ -142,10 +152,11 @@ fn dataset(
     }
 }
 
-/// Reads `scenarios.toml` and `dataset.toml` (cuts are matched to `firms` when they are valid).
+/// Reads `scenarios.toml` and `dataset.toml` (cuts are matched to the tables they need when
+/// those are valid).
 fn read_side_files(
     dir: &Path,
-    firms: Option<&[Firm]>,
+    tables: scenarios::Tables<'_>,
     problems: &mut Vec<Problem>,
 ) -> (Vec<Scenario>, DatasetMeta) {
     // A workbook given as the path has no directory of its own for the .toml files.
@@ -155,7 +166,7 @@ fn read_side_files(
     let scenarios_text = read_text(dir, "scenarios.toml", problems);
     let meta_text = read_text(dir, "dataset.toml", problems);
     let scenarios = match scenarios_text {
-        Some((text, file)) => scenarios::parse_scenarios(&text, &file, firms, problems),
+        Some((text, file)) => scenarios::parse_scenarios(&text, &file, tables, problems),
         None => Vec::new(),
     };
     let meta = match meta_text {

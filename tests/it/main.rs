@@ -8,6 +8,7 @@ mod alternates;
 mod cli;
 mod corpus;
 mod datasets;
+mod edge_cuts;
 mod example;
 mod formats;
 mod hostile;

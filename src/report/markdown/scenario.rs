@@ -4,7 +4,7 @@
 use super::{Ctx, Fmt, LONG_TABLE};
 use crate::model::Dataset;
 use crate::report::table::{Align::Left as L, Align::Right as R, MdTable};
-use crate::text::{days, md, pct};
+use crate::text::{days, md, pct, plural};
 use crate::whatif::scenario::{EndFirmImpact, ScenarioResult};
 
 /// The "Scenarios" section of the report.
@@ -42,6 +42,13 @@ fn scenario_section(f: &Fmt, s: &ScenarioResult, out: &mut String) {
         days(s.ttr_days),
         f.value(s.total_value_at_risk)
     );
+    if s.cut_rows > 0 {
+        w!(
+            out,
+            "The edge cuts reduce deliveries on {}; a time to survive from a cut row starts with that row's inventory days, and edge cuts add no recovery time of their own (§6).\n",
+            plural(s.cut_rows, "sourcing row", "sourcing rows")
+        );
+    }
     // In end-firm order; a long list shows the largest values at risk.
     let mut rows: Vec<&EndFirmImpact> = s.end_firms.iter().collect();
     if rows.len() > LONG_TABLE {
