@@ -134,6 +134,12 @@ pub(crate) struct GenerateArgs {
     /// Seed of the random generator.
     #[arg(long, default_value_t = 1)]
     pub(crate) seed: u64,
+    /// Also write the data of the capacity model: capacity_value on about a third of firms,
+    /// stock_days on a fifth, a qualified alternate (share 0) on one pair in eight, and
+    /// `[analysis] capacity = true` in dataset.toml. Other columns and rows are the same with or
+    /// without it.
+    #[arg(long)]
+    pub(crate) capacity: bool,
     /// Overwrite existing dataset files in OUT.
     #[arg(long)]
     pub(crate) force: bool,
