@@ -679,6 +679,40 @@ mod tests {
     }
 
     #[test]
+    fn an_alternate_is_another_maker_preferably_abroad_never_a_supplier_of_the_pair() {
+        // Firms 0-3 make the one mine type, firm 4 (a refiner) buys it from 0 and 1.
+        let firm = |tier, country| Firm {
+            tier,
+            country,
+            region: None,
+            group: None,
+            makes: 0,
+            output: None,
+            recovery_days: None,
+        };
+        let rows: [Row; 2] = [(4, (0, 0), 0, 1000.0, 5), (4, (0, 0), 1, 3000.0, 5)];
+        let picks = |countries: [&'static str; 4]| {
+            let mut list: Vec<Firm> = countries.iter().map(|&c| firm(0, c)).collect();
+            list.push(firm(1, "CN"));
+            let found: BTreeSet<usize> = (0..400)
+                .flat_map(|seed| alternates(&mut Rng(seed), &list, &[1, 1], &rows))
+                .inspect(|a| assert_eq!((a.0, a.1, a.3), (4, (0, 0), 0.0)))
+                .map(|a| a.2)
+                .collect();
+            found.into_iter().collect::<Vec<_>>()
+        };
+        // All in one country: either of the two makers that are not suppliers yet.
+        assert_eq!(picks(["CN", "CN", "CN", "CN"]), [2, 3]);
+        // Firm 3 is abroad (the suppliers are in China and Japan): always firm 3.
+        assert_eq!(picks(["CN", "JP", "CN", "DE"]), [3]);
+        // No maker left: no alternate.
+        let mut list: Vec<Firm> = ["CN", "DE"].iter().map(|&c| firm(0, c)).collect();
+        list.push(firm(1, "CN"));
+        let rows: [Row; 2] = [(2, (0, 0), 0, 1000.0, 5), (2, (0, 0), 1, 3000.0, 5)];
+        assert!((0..400).all(|seed| alternates(&mut Rng(seed), &list, &[1, 1], &rows).is_empty()));
+    }
+
+    #[test]
     fn with_capacity_the_files_are_those_without_plus_the_capacity_data() {
         for (firms, seed) in [(12, 3), (60, 2), (2000, 1)] {
             let (plain, net) = (network(firms, seed, false), network(firms, seed, true));
