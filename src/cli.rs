@@ -55,7 +55,8 @@ pub(crate) enum Command {
     ///
     /// Six tiers from mines to OEMs, a skewed country mix with regions, parent groups, in-house
     /// rows, a few supply cycles and about ten sourcing rows per firm. The same --firms and
-    /// --seed always give the same files.
+    /// --seed always give the same files. --capacity adds spare capacity, finished-goods stock
+    /// and qualified alternates, and turns the capacity model on in dataset.toml.
     #[command(after_help = EXIT_CODES)]
     Generate(GenerateArgs),
     /// Write a fully commented policy file (scrisk.toml) for `scrisk check`.
