@@ -55,7 +55,8 @@ pub(crate) enum Command {
     ///
     /// Six tiers from mines to OEMs, a skewed country mix with regions, parent groups, in-house
     /// rows, a few supply cycles and about ten sourcing rows per firm. The same --firms and
-    /// --seed always give the same files.
+    /// --seed always give the same files. --capacity adds spare capacity, finished-goods stock
+    /// and qualified alternates, and turns the capacity model on in dataset.toml.
     #[command(after_help = EXIT_CODES)]
     Generate(GenerateArgs),
     /// Write a fully commented policy file (scrisk.toml) for `scrisk check`.
@@ -134,6 +135,12 @@ pub(crate) struct GenerateArgs {
     /// Seed of the random generator.
     #[arg(long, default_value_t = 1)]
     pub(crate) seed: u64,
+    /// Also write the data of the capacity model: capacity_value on about a third of firms,
+    /// stock_days on a fifth, a qualified alternate (share 0) on one pair in eight, and
+    /// `[analysis] capacity = true` in dataset.toml. Other columns and rows are the same with or
+    /// without it.
+    #[arg(long)]
+    pub(crate) capacity: bool,
     /// Overwrite existing dataset files in OUT.
     #[arg(long)]
     pub(crate) force: bool,

@@ -69,6 +69,8 @@ pub(crate) struct Generate {
     pub(crate) out: PathBuf,
     pub(crate) firms: usize,
     pub(crate) seed: u64,
+    /// Also write the capacity model's data (MODEL.md section 8) and turn it on.
+    pub(crate) capacity: bool,
     pub(crate) force: bool,
 }
 
@@ -124,6 +126,7 @@ impl Settings {
                 out: a.out,
                 firms: a.firms,
                 seed: a.seed,
+                capacity: a.capacity,
                 force: a.force,
             }),
             Command::Init(a) => Settings::Init(Init {

@@ -201,7 +201,7 @@ impl Net {
 /// temporary directory and read back through ingest, as the binary would.
 pub(crate) fn synthetic(firms: usize, seed: u64) -> Dataset {
     let dir = tempfile::tempdir().expect("temp dir");
-    let net = crate::synth::network(firms, seed);
+    let net = crate::synth::network(firms, seed, false);
     for (name, text) in &net.files {
         std::fs::write(dir.path().join(name), text).expect("write");
     }

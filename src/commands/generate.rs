@@ -10,7 +10,7 @@ use crate::synth;
 
 /// Runs `scrisk generate`.
 pub(crate) fn run(s: &Generate, out: &mut Out) -> ExitStatus {
-    let net = synth::network(s.firms, s.seed);
+    let net = synth::network(s.firms, s.seed, s.capacity);
     if !s.force {
         let existing: Vec<Problem> = net
             .files
@@ -33,8 +33,16 @@ pub(crate) fn run(s: &Generate, out: &mut Out) -> ExitStatus {
             return ExitStatus::Error;
         }
     }
+    let alternates = if s.capacity {
+        format!(
+            " and {} qualified alternates; dataset.toml turns the capacity model on",
+            net.alternates
+        )
+    } else {
+        String::new()
+    };
     out.line(&format!(
-        "wrote {}: {} firms, {} sourcing rows",
+        "wrote {}: {} firms, {} sourcing rows{alternates}",
         s.out.display(),
         net.firms,
         net.rows
