@@ -589,8 +589,11 @@ fn dataset_toml_is_loaded() {
     assert_eq!(d.meta.sources[0].year, Some(2024));
 }
 
-/// Each qualified alternate as (buyer, component, supplier, annual_value, inventory_days, row).
-fn alternates(d: &Dataset) -> Vec<(&str, &str, &str, Option<f64>, Option<f64>, usize)> {
+/// One qualified alternate as (buyer, component, supplier, annual_value, inventory_days, row).
+type AlternateRow<'a> = (&'a str, &'a str, &'a str, Option<f64>, Option<f64>, usize);
+
+/// Each qualified alternate, in input order.
+fn alternates(d: &Dataset) -> Vec<AlternateRow<'_>> {
     d.alternates
         .iter()
         .map(|r| {
