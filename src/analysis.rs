@@ -4,6 +4,7 @@
 use crate::graph::SupplyGraph;
 use crate::metrics::{self, Metrics, Thresholds};
 use crate::model::{Dataset, FirmIdx, Scenario};
+use crate::whatif::capacity::lp::SolveError;
 use crate::whatif::{self, Observer, WhatIf, WhatIfSettings};
 
 /// Settings of an analysis.
@@ -25,30 +26,30 @@ pub(crate) struct Analysis<'a> {
 
 impl<'a> Analysis<'a> {
     /// Runs the analysis. `cli` is the scenario built from `--cut` flags, if any; `observer`
-    /// sees each sweep entry and each phase.
+    /// sees each sweep entry and each phase. Fails only when the capacity model's solver does.
     pub(crate) fn run(
         ds: &'a Dataset,
         g: &'a SupplyGraph,
         cli: Option<&Scenario>,
         settings: AnalysisSettings,
         observer: &dyn Observer,
-    ) -> Self {
+    ) -> Result<Self, SolveError> {
         let metrics = metrics::compute(ds, settings.thresholds);
         observer.phase_done("metrics");
-        let whatif = whatif::analyse(ds, g, cli, settings.whatif, observer);
+        let whatif = whatif::analyse(ds, g, cli, settings.whatif, observer)?;
         let coverage = g
             .end_firms
             .iter()
             .map(|&e| (e, metrics::coverage(ds, g, e)))
             .collect();
         observer.phase_done("coverage");
-        Analysis {
+        Ok(Analysis {
             ds,
             g,
             metrics,
             whatif,
             coverage,
-        }
+        })
     }
 
     /// A firm's id.

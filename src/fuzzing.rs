@@ -28,14 +28,15 @@ pub fn exercise(dir: &Path, normalize_shares: bool) {
         }
         Ok(ds) => {
             let g = SupplyGraph::build(&ds);
-            let a = Analysis::run(&ds, &g, None, AnalysisSettings::default(), &Quiet);
+            let a =
+                Analysis::run(&ds, &g, None, AnalysisSettings::default(), &Quiet).expect("solved");
             assert!(!report::markdown::render(&a).is_empty());
             let json = report::json::render(&a);
             if let Err(e) = serde_json::from_str::<serde_json::Value>(&json) {
                 panic!("the JSON report is not valid JSON ({e}):\n{json}");
             }
             for s in &a.whatif.scenarios {
-                let _ = report::markdown::render_whatif(&ds, &g.end_values, s);
+                let _ = report::markdown::render_whatif(&ds, &g.end_values, s, None);
             }
         }
     }

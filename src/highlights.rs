@@ -517,7 +517,7 @@ mod tests {
     fn the_most_critical_firm_and_chokepoints_use_the_finding_order() {
         let ds = net(true);
         let g = SupplyGraph::build(&ds);
-        let mut a = Analysis::run(&ds, &g, None, settings(true), &Quiet);
+        let mut a = Analysis::run(&ds, &g, None, settings(true), &Quiet).expect("solved");
         let car = ds.firm_index("car").expect("car");
         // `a` has the larger value at risk, `b` and `m` the longer event; `b` and `m` tie
         // on both, so the id decides. The JSON order (value at risk first) would lead with `a`.
@@ -545,7 +545,7 @@ mod tests {
     fn without_sweeps_nothing_is_chosen_from_them() {
         let ds = net(true);
         let g = SupplyGraph::build(&ds);
-        let a = Analysis::run(&ds, &g, None, settings(false), &Quiet);
+        let a = Analysis::run(&ds, &g, None, settings(false), &Quiet).expect("solved");
         let h = Highlights::compute(&a);
         assert_eq!((h.most_critical, h.worst_country), (None, None));
         assert!(h.chokepoints.is_empty() && h.paths.is_none() && h.sweep_firms.is_empty());
@@ -559,7 +559,7 @@ mod tests {
     fn with_sweeps_the_results_lead_with_real_findings() {
         let ds = net(true);
         let g = SupplyGraph::build(&ds);
-        let a = Analysis::run(&ds, &g, None, settings(true), &Quiet);
+        let a = Analysis::run(&ds, &g, None, settings(true), &Quiet).expect("solved");
         let h = Highlights::compute(&a);
         let critical = h
             .most_critical
@@ -579,7 +579,7 @@ mod tests {
     fn single_sourcing_is_by_value_with_values_and_by_count_without() {
         let ds = net(true);
         let g = SupplyGraph::build(&ds);
-        let a = Analysis::run(&ds, &g, None, settings(false), &Quiet);
+        let a = Analysis::run(&ds, &g, None, settings(false), &Quiet).expect("solved");
         let s = &Highlights::compute(&a).single_source;
         assert_eq!(s.len(), 1, "van buys from two suppliers");
         assert_eq!((a.id(s[0].end_firm), a.id(s[0].supplier)), ("car", "a"));
@@ -594,7 +594,7 @@ mod tests {
 
         let ds = net(false);
         let g = SupplyGraph::build(&ds);
-        let a = Analysis::run(&ds, &g, None, settings(false), &Quiet);
+        let a = Analysis::run(&ds, &g, None, settings(false), &Quiet).expect("solved");
         let s = &Highlights::compute(&a).single_source;
         // Without values both purchases weigh the same: the smaller component is named.
         assert_eq!(s[0].component, 0);
@@ -619,7 +619,7 @@ mod tests {
         .buys("x", "k0", "s", 1.0)
         .build();
         let g = SupplyGraph::build(&ds);
-        let a = Analysis::run(&ds, &g, None, settings(false), &Quiet);
+        let a = Analysis::run(&ds, &g, None, settings(false), &Quiet).expect("solved");
         let s = &Highlights::compute(&a).single_source;
         let firms: Vec<&str> = s.iter().map(|x| a.id(x.end_firm)).collect();
         assert_eq!(firms, ["x", "y"]);
@@ -634,7 +634,7 @@ mod tests {
             .build();
         let g = SupplyGraph::build(&ds);
         assert!(g.end_firms.is_empty());
-        let a = Analysis::run(&ds, &g, None, settings(true), &Quiet);
+        let a = Analysis::run(&ds, &g, None, settings(true), &Quiet).expect("solved");
         let h = Highlights::compute(&a);
         assert!(h.single_source.is_empty());
         assert_eq!(
@@ -652,7 +652,7 @@ mod tests {
             .buys("x", "k0", "s", 1.0)
             .build();
         let g = SupplyGraph::build(&one);
-        let a = Analysis::run(&one, &g, None, settings(false), &Quiet);
+        let a = Analysis::run(&one, &g, None, settings(false), &Quiet).expect("solved");
         assert_eq!(Highlights::compute(&a).dominant_country, None);
         // Two components, one led by US and one by CN: CN (the smaller code) wins the tie.
         let two = (Net::new()
@@ -665,7 +665,7 @@ mod tests {
         .buys("x", "k1", "t", 1.0)
         .build();
         let g = SupplyGraph::build(&two);
-        let a = Analysis::run(&two, &g, None, settings(false), &Quiet);
+        let a = Analysis::run(&two, &g, None, settings(false), &Quiet).expect("solved");
         let d = Highlights::compute(&a)
             .dominant_country
             .expect("two components");

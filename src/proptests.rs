@@ -328,7 +328,7 @@ proptest! {
         let report = |dir: &std::path::Path| {
             let ds = crate::ingest::load(dir, Default::default()).expect("valid");
             let g = SupplyGraph::build(&ds);
-            let an = Analysis::run(&ds, &g, None, AnalysisSettings::default(), &crate::whatif::Quiet);
+            let an = Analysis::run(&ds, &g, None, AnalysisSettings::default(), &crate::whatif::Quiet).expect("solved");
             (crate::report::json::render(&an), crate::report::markdown::render(&an))
         };
         prop_assert_eq!(report(&a), report(&b));
@@ -347,7 +347,7 @@ proptest! {
         match crate::ingest::load(dir, Default::default()) {
             Ok(ds) => {
                 let g = SupplyGraph::build(&ds);
-                let a = Analysis::run(&ds, &g, None, AnalysisSettings::default(), &crate::whatif::Quiet);
+                let a = Analysis::run(&ds, &g, None, AnalysisSettings::default(), &crate::whatif::Quiet).expect("solved");
                 let _ = crate::report::markdown::render(&a);
             }
             Err(problems) => {
@@ -409,7 +409,8 @@ fn the_report_is_the_same_for_any_thread_count() {
                 .build()
                 .expect("pool");
             pool.install(|| {
-                let a = Analysis::run(&ds, &g, None, AnalysisSettings::default(), observer);
+                let a = Analysis::run(&ds, &g, None, AnalysisSettings::default(), observer)
+                    .expect("solved");
                 (
                     crate::report::json::render(&a),
                     crate::report::markdown::render(&a),

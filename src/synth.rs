@@ -137,12 +137,22 @@ pub(crate) fn network(firms: usize, seed: u64, capacity: bool) -> Synthetic {
     rows.sort_by_key(|r| (r.0, r.1, r.2));
     let firms_csv = firms_table(&list, reserves.as_deref());
     let sourcing = sourcing_table(&rows);
+    // Each scenario only where it matches a firm (a small network may have no CN firm or none
+    // in Zhejiang), so that every generated dataset is valid.
     let mut scenarios = String::new();
+    if list.iter().any(|f| f.country == "CN") {
+        scenarios.push_str(
+            "[[scenario]]\nname = \"China at half capacity\"\ncuts = [\"country:CN=0.5\"]\nduration_days = 60\n\n",
+        );
+    }
+    if list.iter().any(|f| f.region == Some("Zhejiang")) {
+        scenarios.push_str(
+            "[[scenario]]\nname = \"Zhejiang lockdown\"\ncuts = [\"region:Zhejiang=0.8\"]\nduration_days = 21\n\n",
+        );
+    }
     let _ = writeln!(
         scenarios,
-        "[[scenario]]\nname = \"China at half capacity\"\ncuts = [\"country:CN=0.5\"]\nduration_days = 60\n\n\
-         [[scenario]]\nname = \"Zhejiang lockdown\"\ncuts = [\"region:Zhejiang=0.8\"]\nduration_days = 21\n\n\
-         [[scenario]]\nname = \"One mine lost\"\ncuts = [\"firm:{}\"]",
+        "[[scenario]]\nname = \"One mine lost\"\ncuts = [\"firm:{}\"]",
         id(0)
     );
     let mut meta = format!(

@@ -104,6 +104,12 @@ impl Net {
         self
     }
 
+    /// The firm's `capacity_value` (the most output value it can make in a year).
+    pub(crate) fn capacity(mut self, value: f64) -> Self {
+        self.last_firm().capacity_value = Some(value);
+        self
+    }
+
     pub(crate) fn region(mut self, region: &str) -> Self {
         self.last_firm().region = Some(region.into());
         self
@@ -200,8 +206,14 @@ impl Net {
 /// The synthetic network of `scrisk generate` (`crate::synth::network`), written to a
 /// temporary directory and read back through ingest, as the binary would.
 pub(crate) fn synthetic(firms: usize, seed: u64) -> Dataset {
+    synthetic_with(firms, seed, false)
+}
+
+/// [`synthetic`], with the capacity data of `scrisk generate --capacity` (spare capacity,
+/// finished stock and qualified alternates; the capacity model on) when `capacity` is set.
+pub(crate) fn synthetic_with(firms: usize, seed: u64, capacity: bool) -> Dataset {
     let dir = tempfile::tempdir().expect("temp dir");
-    let net = crate::synth::network(firms, seed, false);
+    let net = crate::synth::network(firms, seed, capacity);
     for (name, text) in &net.files {
         std::fs::write(dir.path().join(name), text).expect("write");
     }

@@ -100,6 +100,14 @@ fn analyze_one(s: &Analyze, dir: &std::path::Path, out: &mut Out) -> ExitStatus 
     let analysis = Analysis::run(&ds, &g, cli.as_ref(), s.analysis.clone(), &watch);
     working.finish_and_clear();
     watch.bar.finish_and_clear();
+    let analysis = match analysis {
+        Ok(a) => a,
+        Err(e) => {
+            // Nothing is written: an older report stays untouched.
+            out.diag(&format!("error: {}: {e}; no report written\n", ds.name));
+            return ExitStatus::Error;
+        }
+    };
     let clock = Instant::now();
     let (written, status) = write_reports(s, &analysis, out);
     if s.timings {

@@ -24,7 +24,14 @@ pub(crate) fn run(s: &Check, out: &mut Out) -> ExitStatus {
             status = ExitStatus::Error;
             continue;
         };
-        let analysis = Analysis::run(&ds, &g, None, s.analysis.clone(), &Quiet);
+        let analysis = match Analysis::run(&ds, &g, None, s.analysis.clone(), &Quiet) {
+            Ok(a) => a,
+            Err(e) => {
+                out.diag(&format!("error: {}: {e}\n", ds.name));
+                status = ExitStatus::Error;
+                continue;
+            }
+        };
         let e = policy::evaluate(&analysis, &s.policy, s.today);
         for (m, this) in matched.iter_mut().zip(e.matched) {
             *m |= this;

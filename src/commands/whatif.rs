@@ -8,6 +8,7 @@ use crate::model::Scenario;
 use crate::output::Out;
 use crate::report;
 use crate::settings::Whatif;
+use crate::whatif::capacity::{self, network::Network};
 use crate::whatif::scenario;
 
 /// Runs `scrisk whatif`.
@@ -29,7 +30,22 @@ pub(crate) fn run(s: &Whatif, out: &mut Out) -> ExitStatus {
             duration_days: s.days,
         };
         let result = scenario::run_single(&ds, &g, &scenario, s.whatif);
-        out.line(report::markdown::render_whatif(&ds, &g.end_values, &result).trim_end());
+        let capacity = if ds.capacity {
+            let net = Network::new(&ds);
+            let d = capacity::disruption(&ds, &net, &scenario.cuts);
+            match capacity::outcome(&net, &d, result.ttr_days) {
+                Ok(o) => Some(o),
+                Err(e) => {
+                    out.diag(&format!("error: {}: {e}\n", ds.name));
+                    status = ExitStatus::Error;
+                    continue;
+                }
+            }
+        } else {
+            None
+        };
+        let text = report::markdown::render_whatif(&ds, &g.end_values, &result, capacity.as_ref());
+        out.line(text.trim_end());
     }
     status
 }

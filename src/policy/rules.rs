@@ -324,7 +324,7 @@ pub(crate) mod tests {
             },
             ..Default::default()
         };
-        Analysis::run(ds, g, None, settings, &Quiet)
+        Analysis::run(ds, g, None, settings, &Quiet).expect("solved")
     }
 
     fn subjects(findings: &[Finding]) -> Vec<&str> {

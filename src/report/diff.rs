@@ -270,6 +270,7 @@ mod tests {
                 cuts: vec![],
                 total_value_at_risk: var,
                 end_firms: vec![],
+                capacity: None,
             }],
             sweep: Sweep {
                 firms: vec![Entry {
@@ -283,6 +284,7 @@ mod tests {
                 countries: vec![],
                 regions: vec![],
                 groups: vec![],
+                capacity_firms: None,
             },
             hidden_concentration: vec![],
             notes: vec![],

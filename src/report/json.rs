@@ -56,6 +56,7 @@ pub(crate) fn report(a: &Analysis) -> Report {
             countries: entries(&w.sweeps.countries, ds),
             regions: entries(&w.sweeps.regions, ds),
             groups: entries(&w.sweeps.groups, ds),
+            capacity_firms: capacity_firms(a),
         },
         hidden_concentration: w
             .hidden
@@ -136,10 +137,17 @@ fn components(a: &Analysis) -> Vec<schema::Component> {
 
 fn scenarios(a: &Analysis) -> Vec<schema::Scenario> {
     let ds = a.ds;
+    let capacity = a.whatif.capacity.as_ref().map(|c| &c.scenarios);
     a.whatif
         .scenarios
         .iter()
-        .map(|s| schema::Scenario {
+        .enumerate()
+        .map(|(i, s)| schema::Scenario {
+            capacity: capacity.map(|c| schema::Capacity {
+                lost_value: c[i].lost_value,
+                tts_days: c[i].tts_days,
+                exposure_days: c[i].exposure_days,
+            }),
             name: s.name.clone(),
             cuts: s.cuts.clone(),
             total_value_at_risk: s.total_value_at_risk,
@@ -158,6 +166,23 @@ fn scenarios(a: &Analysis) -> Vec<schema::Scenario> {
                 .collect(),
         })
         .collect()
+}
+
+/// The capacity firm sweep, when the model is on (an empty list when the sweeps were skipped).
+fn capacity_firms(a: &Analysis) -> Option<Vec<schema::CapacityEntry>> {
+    let c = a.whatif.capacity.as_ref()?;
+    Some(
+        c.firms
+            .iter()
+            .map(|e| schema::CapacityEntry {
+                key: id(a.ds, e.firm),
+                lost_value: e.outcome.lost_value,
+                tts_days: e.outcome.tts_days,
+                exposure_days: e.outcome.exposure_days,
+                risk_exposure_index: e.risk_exposure_index,
+            })
+            .collect(),
+    )
 }
 
 fn entries(list: &[SweepEntry], ds: &Dataset) -> Vec<schema::Entry> {
@@ -213,7 +238,7 @@ mod tests {
             .value(4.0)
             .build();
         let g = SupplyGraph::build(&ds);
-        let a = Analysis::run(&ds, &g, None, AnalysisSettings::default(), &Quiet);
+        let a = Analysis::run(&ds, &g, None, AnalysisSettings::default(), &Quiet).expect("solved");
         let text = super::render(&a);
         let r = Report::from_json(&text).expect("the writer writes a report");
         assert_eq!(r, super::report(&a));

@@ -119,6 +119,29 @@ pub(crate) struct Scenario {
     pub(crate) cuts: Vec<String>,
     pub(crate) total_value_at_risk: f64,
     pub(crate) end_firms: Vec<Impact>,
+    /// The capacity model's answer (§8), present only when the model is on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) capacity: Option<Capacity>,
+}
+
+/// A scenario under the capacity model (§8).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(crate) struct Capacity {
+    /// Lost final sales over the time to recover.
+    pub(crate) lost_value: f64,
+    /// `null` when the network never runs short.
+    pub(crate) tts_days: Option<f64>,
+    pub(crate) exposure_days: f64,
+}
+
+/// One entry of the capacity firm sweep (§8).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(crate) struct CapacityEntry {
+    pub(crate) key: String,
+    pub(crate) lost_value: f64,
+    pub(crate) tts_days: Option<f64>,
+    pub(crate) exposure_days: f64,
+    pub(crate) risk_exposure_index: f64,
 }
 
 /// One end firm under a scenario.
@@ -141,6 +164,10 @@ pub(crate) struct Sweep {
     pub(crate) countries: Vec<Entry>,
     pub(crate) regions: Vec<Entry>,
     pub(crate) groups: Vec<Entry>,
+    /// The capacity firm sweep (§8), ranked by `lost_value` descending then `key`; present
+    /// only when the model is on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) capacity_firms: Option<Vec<CapacityEntry>>,
 }
 
 /// One sweep entry.

@@ -2,6 +2,7 @@
 //! the propagation [`engine`]. Pure computation: the caller observes progress through an
 //! [`Observer`].
 
+pub(crate) mod capacity;
 pub(crate) mod engine;
 pub(crate) mod hidden;
 pub(crate) mod recovery;
@@ -10,6 +11,10 @@ pub(crate) mod sweep;
 
 use crate::graph::SupplyGraph;
 use crate::model::{Dataset, Scenario};
+
+use self::capacity::lp::SolveError;
+use self::capacity::network::Network;
+use self::capacity::{FirmOutcome, Outcome, StockCover};
 
 use self::engine::Engine;
 use self::hidden::Hidden;
@@ -69,36 +74,59 @@ pub(crate) struct WhatIf {
     pub(crate) unconverged: bool,
     /// Whether the sweeps ran (`--no-sweep` skips them).
     pub(crate) swept: bool,
+    /// The capacity model's results (MODEL §8), when it is on.
+    pub(crate) capacity: Option<CapacityResults>,
+}
+
+/// How many of the capacity sweep's top firms get the extra stock that would close their gap.
+pub(crate) const COVERED_FIRMS: usize = 5;
+
+/// What the capacity model (MODEL §8) produces for a dataset.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct CapacityResults {
+    /// One per scenario, in the order of [`WhatIf::scenarios`].
+    pub(crate) scenarios: Vec<Outcome>,
+    /// The capacity firm sweep, ranked (empty when the sweeps are skipped).
+    pub(crate) firms: Vec<FirmOutcome>,
+    /// The extra stock that would close the gap of each of the first [`COVERED_FIRMS`] firms
+    /// of the sweep that lose something.
+    pub(crate) covers: Vec<StockCover>,
 }
 
 /// Runs every scenario (dataset scenarios, then `extra`), the four sweeps and hidden
-/// concentration.
+/// concentration, and, when the dataset turns it on, the capacity model's scenarios and firm
+/// sweep. Fails only when the capacity model's solver does.
 pub(crate) fn analyse(
     ds: &Dataset,
     g: &SupplyGraph,
     extra: Option<&Scenario>,
     settings: WhatIfSettings,
     observer: &dyn Observer,
-) -> WhatIf {
+) -> Result<WhatIf, SolveError> {
     let engine = Engine::new(ds, g);
     let mut s = engine.scratch();
-    let scenarios = ds
-        .scenarios
+    let all: Vec<&Scenario> = ds.scenarios.iter().chain(extra).collect();
+    let scenarios: Vec<ScenarioResult> = all
         .iter()
-        .chain(extra)
         .map(|sc| run_scenario(ds, g, &engine, &mut s, sc, settings))
         .collect();
     let mut unconverged = s.unconverged;
     observer.phase_done("scenarios");
+    let capacity = if ds.capacity {
+        Some(capacity_results(ds, &all, &scenarios, settings, observer)?)
+    } else {
+        None
+    };
     if !settings.sweep {
-        return WhatIf {
+        return Ok(WhatIf {
             scenarios,
             sweeps: Sweeps::default(),
             hidden: Vec::new(),
             recovery: Vec::new(),
             unconverged,
             swept: false,
-        };
+            capacity,
+        });
     }
     let tick = || observer.tick();
     let (firms, recovery, u1) = sweep::firm_sweep(ds, g, &engine, settings, &tick);
@@ -111,7 +139,7 @@ pub(crate) fn analyse(
     unconverged |= u1 || u2 || u3 || u4;
     let hidden = hidden::hidden_concentration(ds, g, &country_losses);
     observer.phase_done("hidden concentration");
-    WhatIf {
+    Ok(WhatIf {
         scenarios,
         sweeps: Sweeps {
             firms,
@@ -123,5 +151,43 @@ pub(crate) fn analyse(
         recovery,
         unconverged,
         swept: true,
+        capacity,
+    })
+}
+
+/// The capacity model on every scenario (with the scenario's time to recover) and, with the
+/// sweeps, its firm sweep and the extra stock of its top firms.
+fn capacity_results(
+    ds: &Dataset,
+    all: &[&Scenario],
+    results: &[ScenarioResult],
+    settings: WhatIfSettings,
+    observer: &dyn Observer,
+) -> Result<CapacityResults, SolveError> {
+    let net = Network::new(ds);
+    let scenarios = all
+        .iter()
+        .zip(results)
+        .map(|(sc, r)| {
+            let d = capacity::disruption(ds, &net, &sc.cuts);
+            capacity::outcome(&net, &d, r.ttr_days)
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    observer.phase_done("capacity scenarios");
+    if !settings.sweep {
+        return Ok(CapacityResults {
+            scenarios,
+            firms: Vec::new(),
+            covers: Vec::new(),
+        });
     }
+    let tick = || observer.tick();
+    let firms = capacity::firm_sweep(ds, &net, settings.default_recovery_days, &tick)?;
+    let covers = capacity::stock_covers(&net, &firms, COVERED_FIRMS)?;
+    observer.phase_done("capacity sweep");
+    Ok(CapacityResults {
+        scenarios,
+        firms,
+        covers,
+    })
 }

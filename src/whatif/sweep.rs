@@ -289,7 +289,14 @@ pub(crate) fn set_sweep(
 /// Number of sweep entries (for a progress bar).
 pub(crate) fn sweep_size(ds: &Dataset) -> u64 {
     let (c, r, g) = sweep_sets(ds);
-    (ds.firms.len() + c.len() + r.len() + g.len()) as u64
+    let capacity = if ds.capacity {
+        super::capacity::network::Network::new(ds)
+            .sweep_firms(ds)
+            .len()
+    } else {
+        0
+    };
+    (ds.firms.len() + c.len() + r.len() + g.len() + capacity) as u64
 }
 
 pub(crate) type Sets = BTreeMap<String, Vec<FirmIdx>>;

@@ -32,7 +32,12 @@ const FORBIDDEN: &[(&str, &str)] = &[
 ];
 
 /// Files that are test code as a whole.
-const TEST_FILES: &[&str] = &["proptests.rs", "testing.rs", "ingest/tests.rs"];
+const TEST_FILES: &[&str] = &[
+    "proptests.rs",
+    "testing.rs",
+    "ingest/tests.rs",
+    "whatif/capacity/tests.rs",
+];
 
 fn rank(module: &str) -> Option<usize> {
     LAYERS.iter().position(|l| l.contains(&module))

@@ -5,6 +5,7 @@
 mod context;
 
 mod alternates;
+mod capacity;
 mod cli;
 mod corpus;
 mod datasets;

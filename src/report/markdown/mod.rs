@@ -8,7 +8,8 @@
 //!
 //! Files: `findings` (the bullets), `tables` (concentration, exposure, qualified alternates,
 //! in-house, coverage, rankings, hidden concentration), `charts` (Mermaid bar charts and the
-//! chokepoint flowchart), `scenario` (a scenario's section, also the `whatif` answer), `sources`
+//! chokepoint flowchart), `capacity` (the capacity model's results, which lead the what-if
+//! sections when it is on), `scenario` (a scenario's section, also the `whatif` answer), `sources`
 //! (sources, assumptions, methodology).
 
 use crate::analysis::Analysis;
@@ -24,6 +25,7 @@ macro_rules! w {
     }};
 }
 
+mod capacity;
 mod charts;
 mod findings;
 mod scenario;
@@ -58,6 +60,7 @@ pub(crate) fn render_with(a: &Analysis, h: &Highlights) -> String {
     let o = &mut out;
     header(&c, o);
     findings::findings(&c, o);
+    capacity::capacity(&c, o);
     scenario::scenarios(&c, o);
     tables::concentration(&c, o);
     tables::exposures(&c, o);

@@ -5,12 +5,17 @@ use super::{Ctx, Fmt, LONG_TABLE};
 use crate::model::Dataset;
 use crate::report::table::{Align::Left as L, Align::Right as R, MdTable};
 use crate::text::{days, md, pct, plural};
+use crate::whatif::capacity::Outcome;
 use crate::whatif::scenario::{EndFirmImpact, ScenarioResult};
 
 /// The "Scenarios" section of the report.
 pub(super) fn scenarios(c: &Ctx, out: &mut String) {
     let w = &c.a.whatif;
-    w!(out, "## Scenarios\n");
+    if w.capacity.is_some() {
+        w!(out, "## Scenarios without substitution\n");
+    } else {
+        w!(out, "## Scenarios\n");
+    }
     if w.scenarios.is_empty() {
         w!(
             out,
@@ -87,8 +92,13 @@ fn scenario_section(f: &Fmt, s: &ScenarioResult, out: &mut String) {
 }
 
 /// The answer of `scrisk whatif`: one scenario as markdown. `end_values` are the output
-/// values of the dataset's end firms.
-pub(crate) fn render_whatif(ds: &Dataset, end_values: &[f64], s: &ScenarioResult) -> String {
+/// values of the dataset's end firms; `capacity` the capacity model's answer when it is on.
+pub(crate) fn render_whatif(
+    ds: &Dataset,
+    end_values: &[f64],
+    s: &ScenarioResult,
+    capacity: Option<&Outcome>,
+) -> String {
     let f = Fmt::new(ds);
     let mut out = String::new();
     let title = ds.meta.title.as_deref().unwrap_or(&ds.name);
@@ -99,6 +109,9 @@ pub(crate) fn render_whatif(ds: &Dataset, end_values: &[f64], s: &ScenarioResult
         end_values.len(),
         f.value(end_values.iter().sum())
     );
+    if let Some(o) = capacity {
+        super::capacity::whatif_lines(&f, s.ttr_days, o, &mut out);
+    }
     scenario_section(&f, s, &mut out);
     out
 }

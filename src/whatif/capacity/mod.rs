@@ -1,0 +1,204 @@
+//! The capacity-and-substitution model (MODEL.md §8): how much end-firm output is lost over
+//! an outage once stock is drawn down, spare capacity is used and qualified alternates take
+//! over (the time-to-recover LP), how long the network lasts with no loss at all (the
+//! time-to-survive LP), and the firm sweep ranked by lost value with its Risk Exposure Index.
+//!
+//! [`network`] reads the model's data once per dataset; [`lp`] builds and solves each problem.
+//! Each cut's problem is solved on the whole network: a cut's loss is confined to its
+//! downstream cone, but substitution can draw on any firm's spare capacity and, through it, on
+//! that firm's own suppliers, so no smaller problem is exact in general.
+
+pub(crate) mod lp;
+pub(crate) mod network;
+#[cfg(test)]
+mod tests;
+
+use rayon::prelude::*;
+
+use self::lp::{Disruption, SolveError};
+use self::network::Network;
+use crate::model::{Cut, Dataset, FirmIdx};
+
+/// What the capacity model says about one disruption.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Outcome {
+    /// Lost final sales over the time to recover, in the currency of the values.
+    pub(crate) lost_value: f64,
+    /// Days until the first end firm runs short; `None`: the network never runs short.
+    pub(crate) tts_days: Option<f64>,
+    /// max(0, TTR - TTS): days of shortfall (0 when TTS is `None`).
+    pub(crate) exposure_days: f64,
+}
+
+/// Solves both problems of a disruption with time to recover `ttr_days`.
+pub(crate) fn outcome(net: &Network, d: &Disruption, ttr_days: f64) -> Result<Outcome, SolveError> {
+    let lost_value = lp::lost_value(net, d, ttr_days)?;
+    let tts_days = lp::time_to_survive(net, d)?;
+    Ok(Outcome {
+        lost_value,
+        tts_days,
+        exposure_days: tts_days.map_or(0.0, |t| (ttr_days - t).max(0.0)),
+    })
+}
+
+/// What a scenario's cuts do in the model: firm cuts lower capacities as in MODEL §5 (the
+/// product of (1 - severity) over the cuts that match a firm), edge cuts lower what the rows
+/// they match deliver — qualified alternates included.
+pub(crate) fn disruption(ds: &Dataset, net: &Network, cuts: &[Cut]) -> Disruption {
+    let mut d = Disruption::none(net);
+    for c in cuts {
+        for &f in &c.firms {
+            d.firm_capacity[f] *= 1.0 - c.severity;
+        }
+        if c.selector.is_edge() {
+            for (i, origin) in net.origin.iter().enumerate() {
+                let row = match *origin {
+                    Ok(r) => &ds.sourcing[r],
+                    Err(r) => &ds.alternates[r],
+                };
+                if c.selector.matches_row(&ds.firms, &ds.components, row) {
+                    d.pass[i] *= 1.0 - c.severity;
+                }
+            }
+        }
+    }
+    d
+}
+
+/// One entry of the capacity firm sweep.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct FirmOutcome {
+    pub(crate) firm: FirmIdx,
+    /// The firm's time to recover: its `recovery_days`, else the default.
+    pub(crate) ttr_days: f64,
+    pub(crate) outcome: Outcome,
+    /// lost_value / the largest lost_value of any firm (0 when that is 0).
+    pub(crate) risk_exposure_index: f64,
+}
+
+/// The firm sweep of MODEL §8: every firm with normal output or a `capacity_value` stopped
+/// alone for its time to recover, in parallel; ranked by lost value descending, then id.
+/// `tick` is called once per firm, from any thread. Each firm's two problems are re-solved
+/// from the uncut network's optimal bases ([`lp::Base`]), which gives the optimum of the same
+/// problem a solve from scratch would. The result is independent of the number of threads:
+/// each entry is solved on its own and the ranking is a total order.
+pub(crate) fn firm_sweep(
+    ds: &Dataset,
+    net: &Network,
+    default_recovery_days: f64,
+    tick: &(dyn Fn() + Sync),
+) -> Result<Vec<FirmOutcome>, SolveError> {
+    let firms = net.sweep_firms(ds);
+    if firms.is_empty() {
+        return Ok(Vec::new());
+    }
+    let (lost, survive) = rayon::join(|| lp::Base::new(net, false), || lp::Base::new(net, true));
+    let (lost, survive) = (lost?, survive?);
+    let mut entries = firms
+        .par_iter()
+        .map(|&f| {
+            let ttr_days = ds.firms[f].recovery_days.unwrap_or(default_recovery_days);
+            let lost_value = if ttr_days > 0.0 {
+                lost.firm_alone(f, ttr_days)?.unwrap_or(0.0)
+            } else {
+                0.0
+            };
+            let tts_days = lp::survival(survive.firm_alone(f, 0.0)?);
+            tick();
+            Ok(FirmOutcome {
+                firm: f,
+                ttr_days,
+                outcome: Outcome {
+                    lost_value,
+                    tts_days,
+                    exposure_days: tts_days.map_or(0.0, |t| (ttr_days - t).max(0.0)),
+                },
+                risk_exposure_index: 0.0,
+            })
+        })
+        .collect::<Result<Vec<_>, SolveError>>()?;
+    rank(ds, &mut entries);
+    Ok(entries)
+}
+
+/// Sets each entry's Risk Exposure Index and ranks the entries: lost value descending, then id.
+fn rank(ds: &Dataset, entries: &mut [FirmOutcome]) {
+    let top = entries
+        .iter()
+        .map(|e| e.outcome.lost_value)
+        .fold(0.0, f64::max);
+    for e in entries.iter_mut() {
+        e.risk_exposure_index = if top > 0.0 {
+            e.outcome.lost_value / top
+        } else {
+            0.0
+        };
+    }
+    entries.sort_by(|a, b| {
+        b.outcome
+            .lost_value
+            .total_cmp(&a.outcome.lost_value)
+            .then_with(|| ds.firms[a.firm].id.cmp(&ds.firms[b.firm].id))
+    });
+}
+
+/// The firm sweep solved from scratch, firm by firm: the second method the re-solving sweep is
+/// tested against.
+#[cfg(test)]
+pub(crate) fn firm_sweep_from_scratch(
+    ds: &Dataset,
+    net: &Network,
+    default_recovery_days: f64,
+) -> Result<Vec<FirmOutcome>, SolveError> {
+    let mut entries = net
+        .sweep_firms(ds)
+        .into_iter()
+        .map(|f| {
+            let ttr_days = ds.firms[f].recovery_days.unwrap_or(default_recovery_days);
+            let d = Disruption::firm_alone(net, f);
+            Ok(FirmOutcome {
+                firm: f,
+                ttr_days,
+                outcome: outcome(net, &d, ttr_days)?,
+                risk_exposure_index: 0.0,
+            })
+        })
+        .collect::<Result<Vec<_>, SolveError>>()?;
+    rank(ds, &mut entries);
+    Ok(entries)
+}
+
+/// For a sweep entry with a loss: the days of the firm's normal deliveries that its buyers
+/// would have to hold as extra stock for the outage to cost nothing.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct StockCover {
+    pub(crate) firm: FirmIdx,
+    pub(crate) ttr_days: f64,
+    pub(crate) lost_value: f64,
+    /// `None` when no stock of its deliveries closes the gap.
+    pub(crate) extra_stock_days: Option<f64>,
+}
+
+/// [`StockCover`] of the first `count` entries of a ranked sweep that lose something.
+pub(crate) fn stock_covers(
+    net: &Network,
+    ranked: &[FirmOutcome],
+    count: usize,
+) -> Result<Vec<StockCover>, SolveError> {
+    ranked
+        .iter()
+        .filter(|e| e.outcome.lost_value > 0.0)
+        .take(count)
+        .collect::<Vec<_>>()
+        .par_iter()
+        .map(|e| {
+            let d = Disruption::firm_alone(net, e.firm);
+            Ok(StockCover {
+                firm: e.firm,
+                ttr_days: e.ttr_days,
+                lost_value: e.outcome.lost_value,
+                extra_stock_days: lp::extra_stock_days(net, &d, e.firm, e.ttr_days)?,
+            })
+        })
+        .collect()
+}
