@@ -27,6 +27,7 @@ pub(crate) fn run(s: &Whatif, out: &mut Out) -> ExitStatus {
             description: Some("cuts given on the command line".into()),
             cuts,
             duration_days: s.days,
+            line: None,
         };
         let result = scenario::run_single(&ds, &g, &scenario, s.whatif);
         out.line(report::markdown::render_whatif(&ds, &g.end_values, &result).trim_end());
