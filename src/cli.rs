@@ -94,6 +94,9 @@ pub(crate) enum CheckFormat {
     Text,
     /// The findings as JSON.
     Json,
+    /// The findings as SARIF 2.1.0, for GitHub code scanning (not written when a dataset
+    /// cannot be checked).
+    Sarif,
 }
 
 #[derive(Debug, Args)]
@@ -110,6 +113,9 @@ pub(crate) struct CheckArgs {
     /// How to print the findings.
     #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
     pub(crate) format: CheckFormat,
+    /// Write the findings to FILE (replaced atomically) instead of stdout.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub(crate) output: Option<PathBuf>,
     #[command(flatten)]
     pub(crate) recovery: RecoveryArgs,
 }

@@ -86,11 +86,15 @@ pub(crate) struct Init {
 pub(crate) struct Check {
     pub(crate) input: Input,
     pub(crate) policy: Policy,
+    /// The file the policy was read from, as given; `None` for the built-in defaults.
+    pub(crate) policy_file: Option<PathBuf>,
     /// Said on stderr before checking (e.g. that the default policy is used).
     pub(crate) policy_note: Option<String>,
     /// The date waivers are checked against.
     pub(crate) today: Date,
     pub(crate) format: CheckFormat,
+    /// `--output`: the file the findings are written to instead of stdout.
+    pub(crate) output: Option<PathBuf>,
     pub(crate) analysis: AnalysisSettings,
 }
 
@@ -134,13 +138,15 @@ impl Settings {
                 force: a.force,
             }),
             Command::Check(a) => {
-                let (policy, policy_note) = load_policy(a.policy.as_deref())?;
+                let (policy, policy_file, policy_note) = load_policy(a.policy.as_deref())?;
                 Settings::Check(Check {
                     input: input(a.input),
                     policy,
+                    policy_file,
                     policy_note,
                     today: a.today.unwrap_or_else(today_utc),
                     format: a.format,
+                    output: a.output,
                     analysis: AnalysisSettings {
                         whatif: WhatIfSettings {
                             recovery_gaps: true,
@@ -186,9 +192,12 @@ fn today_utc() -> Date {
         .date()
 }
 
+/// A policy, the file it was read from (`None` for the defaults) and a note for stderr.
+type LoadedPolicy = (Policy, Option<PathBuf>, Option<String>);
+
 /// Reads and validates the policy: `--policy`, else ./scrisk.toml, else the defaults (with a
 /// note saying so).
-fn load_policy(path: Option<&Path>) -> Result<(Policy, Option<String>), Vec<Problem>> {
+fn load_policy(path: Option<&Path>) -> Result<LoadedPolicy, Vec<Problem>> {
     let default = Path::new(DEFAULT_POLICY);
     let path = match path {
         Some(p) => p,
@@ -196,12 +205,12 @@ fn load_policy(path: Option<&Path>) -> Result<(Policy, Option<String>), Vec<Prob
         None => {
             let note = "note: no scrisk.toml here and no --policy: using the default policy \
                         (`scrisk init` writes it)";
-            return Ok((Policy::default(), Some(note.to_string())));
+            return Ok((Policy::default(), None, Some(note.to_string())));
         }
     };
     let file = path.display().to_string();
     let text = std::fs::read_to_string(path)
         .map_err(|e| vec![Problem::file(file.clone(), format!("cannot read: {e}"))])?;
     let policy = config::parse(text.trim_start_matches('\u{feff}'), &file)?;
-    Ok((policy, None))
+    Ok((policy, Some(path.to_path_buf()), None))
 }

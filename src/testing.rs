@@ -14,7 +14,7 @@
 //! ingest puts it. The dataset is sorted as ingest sorts it; a row's input row number is its
 //! position in the builder plus 2.
 
-use crate::model::{Component, Dataset, DatasetMeta, Firm, ShareSource, SourcingRow};
+use crate::model::{Component, Dataset, DatasetMeta, Firm, ShareSource, SourceFiles, SourcingRow};
 
 /// A dataset under construction. Methods after [`Net::firm`] set that firm's fields; methods
 /// after [`Net::buys`] set that row's.
@@ -185,6 +185,7 @@ impl Net {
         Dataset {
             name: "net".into(),
             path: "net".into(),
+            files: SourceFiles::default(),
             components: components
                 .into_iter()
                 .map(|id| Component { id, name: None })

@@ -85,6 +85,7 @@ fn analyze_one(s: &Analyze, dir: &std::path::Path, out: &mut Out) -> ExitStatus 
             description: Some("cuts given on the command line".into()),
             cuts,
             duration_days: None,
+            line: None,
         })
     };
     let size = if s.analysis.whatif.sweep {

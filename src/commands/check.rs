@@ -1,12 +1,18 @@
-//! `scrisk check`: evaluate the policy on each dataset's analysis, print the findings as text or
-//! JSON, and conclude `Findings` when the verdict on some dataset is [`Verdict::Fail`].
+//! `scrisk check`: evaluate the policy on each dataset's analysis, print the findings as text,
+//! JSON or SARIF (on stdout, or into the `--output` file), and conclude `Findings` when the
+//! verdict on some dataset is [`Verdict::Fail`].
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
 
 use super::{discover, load};
 use crate::analysis::Analysis;
 use crate::cli::CheckFormat;
 use crate::exit::ExitStatus;
+use crate::output::write::write_with;
 use crate::output::Out;
 use crate::policy::render::{self, CheckDocument, DatasetFindings};
+use crate::policy::sarif::{DatasetFiles, SarifLog};
 use crate::policy::{self, waivers, Verdict};
 use crate::settings::Check;
 use crate::whatif::Quiet;
@@ -17,7 +23,9 @@ pub(crate) fn run(s: &Check, out: &mut Out) -> ExitStatus {
         out.diag(&format!("{note}\n"));
     }
     let (dirs, mut status) = discover(&s.input.paths, out);
+    let mut sink = Sink::new(s.output.as_deref());
     let mut doc = CheckDocument::default();
+    let mut sarif = SarifLog::new(std::env::current_dir().ok(), s.policy_file.clone());
     let mut matched = vec![false; s.policy.waivers.len()];
     for dir in &dirs {
         let Some((ds, g)) = load(dir, s.input.load, out) else {
@@ -40,10 +48,17 @@ pub(crate) fn run(s: &Check, out: &mut Out) -> ExitStatus {
             status = status.max(ExitStatus::Findings);
         }
         match s.format {
-            CheckFormat::Text => out.line(render::text(&ds.name, &e.findings).trim_end()),
+            CheckFormat::Text => sink.line(out, render::text(&ds.name, &e.findings).trim_end()),
             CheckFormat::Json => doc
                 .datasets
                 .push(DatasetFindings::new(&ds.name, e.findings)),
+            CheckFormat::Sarif => {
+                let files = DatasetFiles {
+                    root: root_of(&s.input.paths, dir),
+                    files: &ds.files,
+                };
+                sarif.dataset(&ds.name, files, &e.findings);
+            }
         }
     }
     // Stale waivers, over every dataset checked (only meaningful when every one was loaded).
@@ -53,10 +68,73 @@ pub(crate) fn run(s: &Check, out: &mut Out) -> ExitStatus {
     match s.format {
         CheckFormat::Text => {
             if !doc.policy.is_empty() {
-                out.line(render::findings(&doc.policy).trim_end());
+                sink.line(out, render::findings(&doc.policy).trim_end());
             }
         }
-        CheckFormat::Json => out.line(&doc.to_json()),
+        CheckFormat::Json => sink.line(out, &doc.to_json()),
+        CheckFormat::Sarif if status == ExitStatus::Error => {
+            // Code scanning reads a missing result as fixed: a log without the datasets that
+            // failed to load would close their alerts.
+            out.diag(
+                "error: no SARIF written: not every dataset could be checked, and code \
+                 scanning would take the missing findings as fixed\n",
+            );
+            return status;
+        }
+        CheckFormat::Sarif => {
+            sarif.policy(&doc.policy);
+            sink.line(out, &sarif.to_json());
+        }
     }
-    status
+    status.max(sink.finish(out))
+}
+
+/// The command-line path a dataset directory was found under (the directory itself when no
+/// path holds it).
+fn root_of<'a>(paths: &'a [PathBuf], dir: &'a Path) -> &'a Path {
+    paths
+        .iter()
+        .find(|p| dir.starts_with(p))
+        .map_or(dir, PathBuf::as_path)
+}
+
+/// Where the findings go: stdout as they come, or the `--output` file, written once at the end
+/// (atomically, like every file scrisk writes).
+struct Sink<'a> {
+    file: Option<&'a Path>,
+    text: String,
+}
+
+impl<'a> Sink<'a> {
+    fn new(file: Option<&'a Path>) -> Self {
+        Sink {
+            file,
+            text: String::new(),
+        }
+    }
+
+    /// One line (or block) of output.
+    fn line(&mut self, out: &mut Out, s: &str) {
+        match self.file {
+            None => out.line(s),
+            Some(_) => {
+                self.text.push_str(s);
+                self.text.push('\n');
+            }
+        }
+    }
+
+    /// Writes the file, if there is one; a failure is reported and is an error.
+    fn finish(self, out: &mut Out) -> ExitStatus {
+        let Some(file) = self.file else {
+            return ExitStatus::Ok;
+        };
+        match write_with(file, |f| f.write_all(self.text.as_bytes())) {
+            Ok(()) => ExitStatus::Ok,
+            Err(e) => {
+                out.diag(&format!("error: {e:#}\n"));
+                ExitStatus::Error
+            }
+        }
+    }
 }

@@ -28,6 +28,7 @@ pub(crate) fn run(s: &Whatif, out: &mut Out) -> ExitStatus {
             description: Some("cuts given on the command line".into()),
             cuts,
             duration_days: s.days,
+            line: None,
         };
         let result = scenario::run_single(&ds, &g, &scenario, s.whatif);
         let capacity = if ds.capacity {

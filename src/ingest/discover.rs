@@ -3,6 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::model::SourceFiles;
 use crate::problem::Problem;
 
 const TABLE_EXTENSIONS: [&str; 2] = ["csv", "parquet"];
@@ -52,6 +53,32 @@ pub(crate) fn workbook_of(path: &Path) -> Option<PathBuf> {
     match books.as_slice() {
         [one] => Some(one.clone()),
         _ => None,
+    }
+}
+
+/// The files a loaded dataset was read from: its workbook for both tables when it is one, else
+/// its one firms and one sourcing file (loading fails unless there is exactly one of each), and
+/// its `scenarios.toml` when it has one (a workbook given as the path has none).
+pub(crate) fn source_files(dir: &Path) -> SourceFiles {
+    let scenarios = dir.join("scenarios.toml");
+    let scenarios = (!is_workbook(dir) && scenarios.is_file()).then_some(scenarios);
+    if let Some(book) = workbook_of(dir) {
+        return SourceFiles {
+            firms: book.clone(),
+            sourcing: book,
+            scenarios,
+        };
+    }
+    let table = |base: &str| {
+        table_files(dir, base)
+            .into_iter()
+            .next()
+            .unwrap_or_else(|| dir.join(format!("{base}.csv")))
+    };
+    SourceFiles {
+        firms: table("firms"),
+        sourcing: table("sourcing"),
+        scenarios,
     }
 }
 

@@ -138,6 +138,7 @@ fn dataset(
     Dataset {
         name: dataset_name(dir),
         path: dir.to_path_buf(),
+        files: discover::source_files(dir),
         firms,
         components: s.components,
         sourcing: s.rows,

@@ -87,6 +87,7 @@ pub(crate) fn parse_scenarios(
     let mut names: Vec<String> = Vec::new();
     for spanned in raw.scenario {
         let span = spanned.span();
+        let line = crate::problem::line_of(text, span.start);
         let s = spanned.into_inner();
         let name = s.name.trim().to_string();
         let before = problems.len();
@@ -123,6 +124,7 @@ pub(crate) fn parse_scenarios(
                     .filter(|d| !d.is_empty()),
                 cuts,
                 duration_days: duration.map(|(_, d)| d),
+                line: Some(line),
             });
         }
     }

@@ -126,6 +126,9 @@ pub(crate) struct Scenario {
     pub(crate) description: Option<String>,
     pub(crate) cuts: Vec<Cut>,
     pub(crate) duration_days: Option<f64>,
+    /// The line its `[[scenario]]` table starts on in `scenarios.toml`; `None` for the cuts
+    /// given on the command line.
+    pub(crate) line: Option<usize>,
 }
 
 /// A cut as written, checked for syntax but not yet matched against any dataset.

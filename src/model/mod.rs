@@ -181,12 +181,26 @@ pub(crate) struct Note {
     pub(crate) message: String,
 }
 
+/// The files a dataset was read from, as paths built on the path given on the command line
+/// (so relative when it was): where a finding's rows are.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub(crate) struct SourceFiles {
+    /// The firms table: a CSV or Parquet file, or the `.xlsx` workbook.
+    pub(crate) firms: PathBuf,
+    /// The sourcing table: a CSV or Parquet file, or the `.xlsx` workbook.
+    pub(crate) sourcing: PathBuf,
+    /// `scenarios.toml`, when the dataset has one.
+    pub(crate) scenarios: Option<PathBuf>,
+}
+
 /// A fully validated dataset.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Dataset {
     /// The dataset directory's name (used for report file names).
     pub(crate) name: String,
     pub(crate) path: PathBuf,
+    /// The files its tables and scenarios were read from.
+    pub(crate) files: SourceFiles,
     /// Sorted by id.
     pub(crate) firms: Vec<Firm>,
     /// Sorted by id: every component listed in `components.*` or named in sourcing.

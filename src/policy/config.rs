@@ -185,6 +185,22 @@ impl Default for Policy {
     }
 }
 
+impl Policy {
+    /// The level of the findings of `code` under this policy: its rule's level; the news about
+    /// waivers always warns.
+    pub(crate) fn level(&self, code: Code) -> Level {
+        match code {
+            Code::Concentration => self.concentration,
+            Code::ThirdCountry => self.third_country,
+            Code::SingleSource => self.single_source,
+            Code::Chokepoint => self.chokepoint,
+            Code::TimeToSurvive => self.time_to_survive,
+            Code::ScenarioLoss => self.scenario_loss,
+            Code::WaiverExpired | Code::WaiverUnused => Level::Warn,
+        }
+    }
+}
+
 /// The policy file being validated: where problems are located, and the problems so far.
 struct Checker<'t> {
     file: &'t str,

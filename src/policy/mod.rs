@@ -12,6 +12,7 @@
 pub(crate) mod config;
 pub(crate) mod render;
 mod rules;
+pub(crate) mod sarif;
 pub(crate) mod waivers;
 
 use std::fmt;
@@ -67,8 +68,7 @@ impl Code {
     }
 
     /// What a finding of this code means, in one sentence. Checked against the table of codes
-    /// in `docs/ci.md` by a unit test; no output prints it yet (a SARIF rule list would).
-    #[allow(dead_code)]
+    /// in `docs/ci.md` by a unit test; the SARIF rules print it.
     pub(crate) fn description(self) -> &'static str {
         match self {
             Code::Concentration => {
@@ -85,6 +85,63 @@ impl Code {
             Code::ScenarioLoss => "a scenario whose total value at risk is above the limit",
             Code::WaiverExpired => "a waiver past its until date: its finding counts again",
             Code::WaiverUnused => "a waiver that matches no finding in any dataset checked",
+        }
+    }
+
+    /// What the rule measures, which policy keys set it, what the finding's subject is (for a
+    /// waiver) and what resolves it: the help text of the SARIF rule.
+    pub(crate) fn help(self) -> &'static str {
+        match self {
+            Code::Concentration => {
+                "The Herfindahl-Hirschman index (HHI, 0 to 10,000) of the component's purchases \
+                 across the whole dataset, by supplier, country and/or group, is above the \
+                 limit. Policy: [concentration] level, by, max_hhi (default 1,800). Waiver \
+                 subject: the component. Resolve by qualifying further sources or spreading \
+                 the volume; the rows shown are the component's sourcing rows."
+            }
+            Code::ThirdCountry => {
+                "One country outside own_countries supplies more than max_share of the \
+                 component, counting the purchases of every tier. Policy: [third-country] \
+                 level, max_share (default 0.65), own_countries (default: the EU-27). Waiver \
+                 subject: component/CC. Resolve by sourcing from other countries; the rows \
+                 shown are the component's rows from that country."
+            }
+            Code::SingleSource => {
+                "The buyer gets the component from one supplier only (in-house production \
+                 does not count). Policy: [single-source] level, min_value (pairs whose \
+                 annual value is at most this are skipped). Waiver subject: buyer/component. \
+                 Resolve by qualifying a second supplier; the row shown is the pair's \
+                 sourcing row."
+            }
+            Code::Chokepoint => {
+                "In the N-1 firm sweep, losing this firm alone stops at least one end firm \
+                 completely. Policy: [chokepoint] level. Waiver subject: the firm. Resolve by \
+                 giving its buyers another source; the rows shown are the firm's sales."
+            }
+            Code::TimeToSurvive => {
+                "The firm has a time to recover (recovery_days in the firms table), and its \
+                 loss makes some end firm run out of stock before that time (time to survive \
+                 shorter than time to recover). Policy: [time-to-survive] level. Waiver \
+                 subject: the firm. Resolve with more stock downstream or a second source; the \
+                 row shown is the firm's row."
+            }
+            Code::ScenarioLoss => {
+                "The scenario's total value at risk is above max_value_at_risk or above \
+                 max_share_of_output of the end firms' output. Policy: [scenario-loss] level, \
+                 max_value_at_risk, max_share_of_output (default 0.5). Waiver subject: the \
+                 scenario name. The location is the scenario in scenarios.toml."
+            }
+            Code::WaiverExpired => {
+                "A waiver in the policy is past its until date, so the finding it accepted \
+                 counts again (a deny finding fails the check). Renew the waiver with a new \
+                 until date and reason, or resolve the finding. The location is the waiver in \
+                 the policy file."
+            }
+            Code::WaiverUnused => {
+                "A waiver in the policy matches no finding in any dataset checked: the risk it \
+                 accepted is gone, or its code or subject is misspelt. Remove it or correct it. \
+                 The location is the waiver in the policy file."
+            }
         }
     }
 }
@@ -111,6 +168,40 @@ impl FromStr for Code {
     }
 }
 
+/// Where in the input the data behind a finding is. Written as text (`sourcing row 12`) in the
+/// text output and the JSON; the SARIF output locates each one in its file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Place {
+    /// A row of the sourcing table (header = row 1).
+    Sourcing(usize),
+    /// The number of further sourcing rows, not listed (a finding lists at most 20).
+    MoreSourcing(usize),
+    /// A row of the firms table (header = row 1).
+    Firms(usize),
+    /// A scenario of `scenarios.toml`, and the line its table starts on.
+    Scenario { name: String, line: Option<usize> },
+    /// A line of the policy file.
+    Policy(usize),
+}
+
+impl fmt::Display for Place {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Place::Sourcing(row) => write!(f, "sourcing row {row}"),
+            Place::MoreSourcing(n) => write!(f, "and {n} more sourcing rows"),
+            Place::Firms(row) => write!(f, "firms row {row}"),
+            Place::Scenario { name, .. } => write!(f, "scenarios.toml, scenario {name:?}"),
+            Place::Policy(line) => write!(f, "policy line {line}"),
+        }
+    }
+}
+
+impl Serialize for Place {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
 /// One policy finding. The fields are in alphabetical order because that is the order of the
 /// `--format json` output (which was once built through serde_json's sorted map).
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -119,7 +210,7 @@ pub(crate) struct Finding {
     pub(crate) level: Level,
     pub(crate) message: String,
     /// The input rows that cause it (`sourcing row 12`), capped.
-    pub(crate) rows: Vec<String>,
+    pub(crate) rows: Vec<Place>,
     /// What the finding is about, as a waiver names it.
     pub(crate) subject: String,
     /// Firms, components and countries involved.
@@ -136,7 +227,7 @@ impl Finding {
         subject: String,
         message: String,
         subjects: Vec<String>,
-        rows: Vec<String>,
+        rows: Vec<Place>,
     ) -> Finding {
         Finding {
             code,
@@ -276,6 +367,9 @@ mod tests {
             ..Policy::default()
         };
         let e = evaluate(&a, &policy, jiff::civil::date(2026, 1, 1));
+        for f in &e.findings {
+            assert_eq!(f.level, policy.level(f.code), "{f:?}");
+        }
         let codes: Vec<Code> = e.findings.iter().map(|f| f.code).collect();
         let mut sorted = codes.clone();
         sorted.sort();

@@ -18,7 +18,8 @@ pub(crate) fn findings(findings: &[Finding]) -> String {
             f.message
         ));
         if !f.rows.is_empty() {
-            out.push_str(&format!("  at: {}\n", f.rows.join(", ")));
+            let rows: Vec<String> = f.rows.iter().map(ToString::to_string).collect();
+            out.push_str(&format!("  at: {}\n", rows.join(", ")));
         }
         if let Some(w) = &f.waived {
             out.push_str(&format!("  waived: {w}\n"));
@@ -92,7 +93,7 @@ impl CheckDocument {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::policy::Code;
+    use crate::policy::{Code, Place};
 
     fn finding(level: Level, waived: Option<&str>) -> Finding {
         let mut f = Finding::new(
@@ -101,7 +102,7 @@ mod tests {
             "leap/cell".into(),
             "leap buys cell only from catl-nd".into(),
             vec![],
-            vec!["sourcing row 2".into()],
+            vec![Place::Sourcing(2)],
         );
         f.waived = waived.map(str::to_string);
         f

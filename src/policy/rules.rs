@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use super::config::{Dimension, Level, Policy};
-use super::{Code, Finding};
+use super::{Code, Finding, Place};
 use crate::analysis::Analysis;
 use crate::highlights::{finding_order, Severity};
 use crate::metrics::Exposure;
@@ -18,16 +18,16 @@ const MAX_ROWS: usize = 20;
 /// End firms named in a time-to-survive message before the rest are elided.
 const MAX_SHORT: usize = 10;
 
-/// `sourcing row N` for each row, capped at [`MAX_ROWS`] with a count of the rest.
-fn rows_of<'r>(rows: impl Iterator<Item = &'r SourcingRow>) -> Vec<String> {
+/// The sourcing row of each row, capped at [`MAX_ROWS`] with a count of the rest.
+fn rows_of<'r>(rows: impl Iterator<Item = &'r SourcingRow>) -> Vec<Place> {
     let all: Vec<usize> = rows.map(|r| r.row).collect();
-    let mut out: Vec<String> = all
+    let mut out: Vec<Place> = all
         .iter()
         .take(MAX_ROWS)
-        .map(|r| format!("sourcing row {r}"))
+        .map(|&r| Place::Sourcing(r))
         .collect();
     if all.len() > MAX_ROWS {
-        out.push(format!("and {} more sourcing rows", all.len() - MAX_ROWS));
+        out.push(Place::MoreSourcing(all.len() - MAX_ROWS));
     }
     out
 }
@@ -246,7 +246,7 @@ pub(super) fn time_to_survive(a: &Analysis, p: &Policy) -> Vec<Finding> {
                 if short.len() > MAX_SHORT { ", …" } else { "" }
             ),
             subjects,
-            vec![format!("firms row {}", firm.row)],
+            vec![Place::Firms(firm.row)],
         ));
     }
     out
@@ -291,7 +291,12 @@ pub(super) fn scenario_loss(a: &Analysis, p: &Policy) -> Vec<Finding> {
                 limits.join(" and ")
             ),
             vec![s.name.clone()],
-            vec![format!("scenarios.toml, scenario {:?}", s.name)],
+            vec![Place::Scenario {
+                name: s.name.clone(),
+                line: (a.ds.scenarios.iter())
+                    .find(|d| d.name == s.name)
+                    .and_then(|d| d.line),
+            }],
         ));
     }
     out
@@ -364,8 +369,9 @@ pub(crate) mod tests {
             .collect();
         let listed = rows_of(rows.iter());
         assert_eq!(listed.len(), MAX_ROWS + 1);
-        assert_eq!(listed[0], "sourcing row 1");
-        assert_eq!(listed[MAX_ROWS], "and 3 more sourcing rows");
+        assert_eq!(listed[0], Place::Sourcing(1));
+        assert_eq!(listed[MAX_ROWS], Place::MoreSourcing(3));
+        assert_eq!(listed[MAX_ROWS].to_string(), "and 3 more sourcing rows");
     }
 
     #[test]
@@ -442,7 +448,7 @@ pub(crate) mod tests {
             f[0].message,
             "leap buys cell only from catl-nd (annual value 600000000)"
         );
-        assert_eq!(f[0].rows, ["sourcing row 2"]);
+        assert_eq!(f[0].rows, [Place::Sourcing(2)]);
         let all = single_source(
             &a,
             &Policy {
@@ -470,7 +476,7 @@ pub(crate) mod tests {
             ["graphite", "qcom", "tsmc", "catl-nd", "anode-b", "leap"]
         );
         assert_eq!(f[5].message, "losing leap alone stops tychy completely");
-        assert_eq!(f[5].rows, ["sourcing row 10"]);
+        assert_eq!(f[5].rows, [Place::Sourcing(10)]);
     }
 
     #[test]
@@ -488,7 +494,7 @@ pub(crate) mod tests {
             hub.message,
             "hub-jh needs 20 days to recover, but stock runs out first at 1 end firm: leap after 3 days (loss 60.0%)"
         );
-        assert_eq!(hub.rows, ["firms row 12"]);
+        assert_eq!(hub.rows, [Place::Firms(12)]);
     }
 
     #[test]
@@ -503,6 +509,16 @@ pub(crate) mod tests {
         };
         let f = scenario_loss(&a, &p);
         assert_eq!(subjects(&f), ["Zhejiang lockdown", "Taiwan strait"]);
+        // Located at the line of each one's [[scenario]] table.
+        let taiwan = Place::Scenario {
+            name: "Taiwan strait".into(),
+            line: Some(12),
+        };
+        assert_eq!(f[1].rows, [taiwan]);
+        assert_eq!(
+            f[1].rows[0].to_string(),
+            "scenarios.toml, scenario \"Taiwan strait\""
+        );
         let p = Policy {
             max_share_of_output: Some(0.9),
             ..p

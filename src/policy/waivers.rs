@@ -6,7 +6,7 @@
 use jiff::civil::Date;
 
 use super::config::{Level, Waiver};
-use super::{Code, Finding};
+use super::{Code, Finding, Place};
 
 /// Whether `w` is about finding `f`.
 fn matches(w: &Waiver, f: &Finding) -> bool {
@@ -53,7 +53,7 @@ fn expired_news(w: &Waiver, code: Code) -> Finding {
             w.subject, w.until
         ),
         vec![w.subject.clone()],
-        vec![format!("policy line {}", w.line)],
+        vec![Place::Policy(w.line)],
     )
 }
 
@@ -75,7 +75,7 @@ pub(crate) fn unused(waivers: &[Waiver], matched: &[bool]) -> Vec<Finding> {
                     w.subject
                 ),
                 vec![w.subject.clone()],
-                vec![format!("policy line {}", w.line)],
+                vec![Place::Policy(w.line)],
             )
         })
         .collect()
@@ -123,7 +123,7 @@ pub(crate) mod tests {
             f[1].message,
             "the waiver of chokepoint catl expired on 2026-12-31; the finding counts again"
         );
-        assert_eq!(f[1].rows, ["policy line 3"]);
+        assert_eq!(f[1].rows, [Place::Policy(3)]);
         assert_eq!(Verdict::of(&f), Verdict::Fail);
     }
 

@@ -167,6 +167,7 @@ mod tests {
                 .map(|c| resolve_cut(c, ds.cut_target()).expect("cut"))
                 .collect(),
             duration_days,
+            line: None,
         };
         let g = SupplyGraph::build(ds);
         run_single(ds, &g, &scenario, WhatIfSettings::default())

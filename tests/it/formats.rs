@@ -8,7 +8,7 @@ use crate::context::{root, scrisk_snapshot, TestContext, EXAMPLE};
 
 /// Rewrites `dir/<table>.csv` as `dir/<table>.parquet`, with the column types Polars infers
 /// (numbers as Int64/Float64, text as String), as an analyst's Parquet export would have them.
-fn csv_to_parquet(dir: &Path, table: &str) {
+pub(crate) fn csv_to_parquet(dir: &Path, table: &str) {
     let csv = dir.join(format!("{table}.csv"));
     let mut df = PlRefPath::try_from_path(&csv)
         .and_then(|p| LazyCsvReader::new(p).with_has_header(true).finish())
