@@ -339,6 +339,7 @@ mod properties {
             description: None,
             cuts,
             duration_days: Some(days),
+            line: None,
         };
         let r = run_single(ds, &g, &sc, WhatIfSettings::default());
         r.end_firms
