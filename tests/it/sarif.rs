@@ -427,6 +427,9 @@ fn exit_codes_are_unchanged() {
     assert!(!ctx.path("out.sarif").exists());
 }
 
+/// A change that breaks a valid SARIF document.
+type Breaker = fn(&mut Value);
+
 #[test]
 fn the_schema_check_rejects_what_is_not_sarif() {
     let ctx = TestContext::new();
@@ -438,7 +441,7 @@ fn the_schema_check_rejects_what_is_not_sarif() {
         .run()
         .stdout_json();
     assert_valid(&doc);
-    let broken: [(&str, fn(&mut Value)); 6] = [
+    let broken: [(&str, Breaker); 6] = [
         ("version", |d| d["version"] = "2.0.0".into()),
         ("level", |d| {
             d["runs"][0]["results"][0]["level"] = "fatal".into()
