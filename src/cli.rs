@@ -47,7 +47,8 @@ pub(crate) enum Command {
     /// Answer one what-if question on stdout, without writing reports.
     ///
     /// Cuts firms, countries, regions, groups, lanes or components and prints a markdown table of
-    /// every end firm's availability, loss, value at risk, time to survive and exposure days.
+    /// every end firm's lost output over the outage, exposure days, time to survive, share lost,
+    /// availability and annual output at risk (if the outage lasted a year).
     /// No sweep is run, so it answers at once even for large datasets.
     #[command(after_help = EXIT_CODES)]
     Whatif(WhatifArgs),
@@ -72,7 +73,8 @@ pub(crate) enum Command {
     /// Compare two JSON reports (from `analyze --format json`) and print the changes as markdown.
     ///
     /// New or removed single-source pairs, component HHI changes above 100 points, new or
-    /// removed chokepoints, and value at risk per scenario: a pull-request comment.
+    /// removed chokepoints, and per scenario the lost output over the outage and the annual output
+    /// at risk: a pull-request comment.
     #[command(after_help = EXIT_CODES)]
     Diff(DiffArgs),
 }

@@ -21,9 +21,11 @@ use crate::whatif::sweep::SweepEntry;
 /// What a finding is ranked by (see [`finding_order`]).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) struct Severity<'a> {
-    /// Time-weighted loss (MODEL §6): value at risk × exposure days, the loss of the event.
+    /// Time-weighted loss (MODEL §6): loss × output value × exposure days / 365, the output
+    /// lost over the event ("lost output over the outage" in the markdown report).
     pub(crate) event_loss: f64,
-    /// Annual value at risk (MODEL §5).
+    /// JSON `value_at_risk` (MODEL §5): loss × a year of output, "annual output at risk (if
+    /// the outage lasted a year)" in the markdown report.
     pub(crate) value_at_risk: f64,
     /// The finding's id: a firm, country or scenario name.
     pub(crate) id: &'a str,
@@ -31,7 +33,7 @@ pub(crate) struct Severity<'a> {
 
 impl Severity<'_> {
     /// A sweep entry's severity; entries without a time-weighted loss (the country, region and
-    /// group sweeps) rank by value at risk.
+    /// group sweeps) rank by annual output at risk.
     pub(crate) fn of_entry(e: &SweepEntry) -> Severity<'_> {
         Severity {
             event_loss: e.time_weighted_loss.unwrap_or(0.0),
@@ -51,8 +53,9 @@ impl Severity<'_> {
 }
 
 /// The one rule for picking a finding: the larger event (time-weighted) loss first, then the
-/// larger annual value at risk, then the smaller id. Total on floats (`total_cmp`), so the
-/// choice never depends on input order. The JSON ranking of §7 (value at risk, then key) is a
+/// larger annual output at risk (`value_at_risk`), then the smaller id. Total on floats
+/// (`total_cmp`), so the choice never depends on input order. The JSON ranking of §7
+/// (`value_at_risk`, then key) is a
 /// list order and stays as MODEL.md fixes it; this rule is for choosing what to lead with.
 pub(crate) fn finding_order(a: &Severity, b: &Severity) -> Ordering {
     b.event_loss
@@ -179,15 +182,15 @@ impl ChokepointPaths {
 pub(crate) struct Highlights {
     /// The firm of each firm-sweep entry (its key is the firm's id), in sweep order.
     pub(crate) sweep_firms: Vec<FirmIdx>,
-    /// Firm-sweep entry leading by [`finding_order`] among those with value at risk.
+    /// Firm-sweep entry leading by [`finding_order`] among those with annual output at risk.
     pub(crate) most_critical: Option<usize>,
     /// Firm-sweep entries that stop an end firm completely, by [`finding_order`].
     pub(crate) chokepoints: Vec<usize>,
     /// Paths from the first chokepoint.
     pub(crate) paths: Option<ChokepointPaths>,
-    /// Country-sweep entry leading by [`finding_order`] among those with value at risk.
+    /// Country-sweep entry leading by [`finding_order`] among those with annual output at risk.
     pub(crate) worst_country: Option<usize>,
-    /// Scenario leading by [`finding_order`] among those with value at risk.
+    /// Scenario leading by [`finding_order`] among those with annual output at risk.
     pub(crate) worst_scenario: Option<usize>,
     /// `metrics.components` by supplier HHI, then weight, descending, then component.
     pub(crate) by_concentration: Vec<usize>,
@@ -519,8 +522,9 @@ mod tests {
         let g = SupplyGraph::build(&ds);
         let mut a = Analysis::run(&ds, &g, None, settings(true), &Quiet).expect("solved");
         let car = ds.firm_index("car").expect("car");
-        // `a` has the larger value at risk, `b` and `m` the longer event; `b` and `m` tie
-        // on both, so the id decides. The JSON order (value at risk first) would lead with `a`.
+        // `a` has the larger annual output at risk, `b` and `m` the larger event loss; `b` and
+        // `m` tie on both, so the id decides. The JSON order (`value_at_risk` first) would lead
+        // with `a`.
         a.whatif.sweeps.firms = vec![
             entry("a", 200.0, 10.0, vec![car]),
             entry("b", 100.0, 50.0, vec![car]),

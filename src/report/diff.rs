@@ -1,7 +1,8 @@
 //! `scrisk diff OLD.json NEW.json`: what changed between two analyses of a supply base, as
 //! markdown for a pull-request comment — new and removed single-source pairs, component HHI
 //! changes above 100 points (the 2023 Merger Guidelines' "significant increase" scale), new and
-//! removed chokepoints, and value at risk per scenario.
+//! removed chokepoints, and per scenario the lost output over the outage (the end firms'
+//! `time_weighted_loss` summed) followed by the annual output at risk (`total_value_at_risk`).
 //!
 //! Works on typed reports ([`schema::Report`], MODEL.md §7), read by [`schema::Report::from_json`]:
 //! every field `diff` compares is required, so a report with a missing or wrongly typed field is
@@ -25,8 +26,8 @@ struct Parts<'r> {
     components: BTreeMap<&'r str, [f64; 3]>,
     /// firm -> end firms it stops
     chokepoints: BTreeMap<&'r str, &'r [String]>,
-    /// scenario -> total value at risk
-    scenarios: BTreeMap<&'r str, f64>,
+    /// scenario -> [lost output over the outage, annual output at risk]
+    scenarios: BTreeMap<&'r str, [f64; 2]>,
 }
 
 impl<'r> Parts<'r> {
@@ -59,7 +60,11 @@ impl<'r> Parts<'r> {
             scenarios: r
                 .scenarios
                 .iter()
-                .map(|s| (s.name.as_str(), s.total_value_at_risk))
+                .map(|s| {
+                    // Summed in end-firm order, as the markdown report sums it.
+                    let event = s.end_firms.iter().map(|e| e.time_weighted_loss).sum();
+                    (s.name.as_str(), [event, s.total_value_at_risk])
+                })
                 .collect(),
         }
     }
@@ -95,7 +100,7 @@ pub(crate) fn render(old: &Report, new: &Report) -> String {
         out.push_str(&s);
     }
     if !any {
-        out.push_str("No change in single-source pairs, concentration (beyond 100 HHI points), chokepoints or scenario value at risk.\n");
+        out.push_str("No change in single-source pairs, concentration (beyond 100 HHI points), chokepoints or scenario losses.\n");
     }
     out
 }
@@ -194,23 +199,28 @@ fn scenarios(a: &Parts, b: &Parts) -> Option<String> {
     for s in names {
         let (x, y) = (a.scenarios.get(s), b.scenarios.get(s));
         if x != y {
-            rows.push(format!(
-                "| {} | {} | {} | {} |\n",
-                cell(s),
-                x.map_or("—".into(), |v| money(*v)),
-                y.map_or("—".into(), |v| money(*v)),
-                match (x, y) {
-                    (Some(x), Some(y)) if *x > 0.0 => format!("{:+.1}%", (y - x) / x * 100.0),
-                    _ => "—".into(),
-                }
-            ));
+            let mut row = format!("| {} |", cell(s));
+            for i in 0..2 {
+                let (x, y) = (x.map(|v| v[i]), y.map(|v| v[i]));
+                row.push_str(&format!(
+                    " {} | {} | {} |",
+                    x.map_or("—".into(), money),
+                    y.map_or("—".into(), money),
+                    match (x, y) {
+                        (Some(x), Some(y)) if x > 0.0 => format!("{:+.1}%", (y - x) / x * 100.0),
+                        _ => "—".into(),
+                    }
+                ));
+            }
+            row.push('\n');
+            rows.push(row);
         }
     }
     if rows.is_empty() {
         return None;
     }
     let mut out = String::from(
-        "### Scenario value at risk\n\n| scenario | old | new | change |\n|---|---:|---:|---:|\n",
+        "### Scenario losses\n\nLost output over the outage (time-weighted, without substitution), then the annual output at risk (if the outage lasted a year).\n\n| scenario | lost output over the outage, old | new | change | annual output at risk, old | new | change |\n|---|---:|---:|---:|---:|---:|---:|\n",
     );
     for r in rows {
         out.push_str(&r);
@@ -223,11 +233,11 @@ fn scenarios(a: &Parts, b: &Parts) -> Option<String> {
 mod tests {
     use super::*;
     use crate::report::schema::{
-        Component, Entry, Exposure, Level, Pair, Scenario, Summary, Sweep,
+        Component, Entry, Exposure, Impact, Level, Pair, Scenario, Summary, Sweep,
     };
 
     /// A report with at most one single-source pair, one component, one firm-sweep entry and
-    /// one scenario.
+    /// one scenario, whose two end firms lose 0.1 × `var` over the outage each.
     fn report(single: Option<(&str, &str, f64)>, hhi: f64, choke: &[&str], var: f64) -> Report {
         Report {
             dataset: "d".into(),
@@ -269,7 +279,18 @@ mod tests {
                 name: "Taiwan".into(),
                 cuts: vec![],
                 total_value_at_risk: var,
-                end_firms: vec![],
+                end_firms: ["leap", "tychy"]
+                    .into_iter()
+                    .map(|firm| Impact {
+                        firm: firm.into(),
+                        availability: 0.5,
+                        loss: 0.5,
+                        value_at_risk: var / 2.0,
+                        tts_days: Some(10.0),
+                        exposure_days: 20.0,
+                        time_weighted_loss: var / 10.0,
+                    })
+                    .collect(),
                 capacity: None,
             }],
             sweep: Sweep {
@@ -302,7 +323,19 @@ mod tests {
             "{md}"
         );
         assert!(md.contains("| new | catl | leap |"), "{md}");
-        assert!(md.contains("| Taiwan | 100.00 | 150.00 | +50.0% |"), "{md}");
+        // The lost output over the outage (both end firms) leads, the annual figure follows.
+        assert!(
+            md.contains("| Taiwan | 20.00 | 30.00 | +50.0% | 100.00 | 150.00 | +50.0% |"),
+            "{md}"
+        );
+        let lead = md
+            .find("lost output over the outage, old")
+            .expect("event column");
+        assert!(
+            lead < md
+                .find("annual output at risk, old")
+                .expect("annual column")
+        );
         let back = render(&new, &old);
         assert!(
             back.contains("| removed | leap | cell | 500.0 m |"),
@@ -317,5 +350,17 @@ mod tests {
         let new = report(None, 5099.0, &[], 100.0);
         assert!(render(&old, &new).contains("No change"));
         assert!(render(&old, &old).contains("No change"));
+    }
+
+    #[test]
+    fn a_change_in_the_loss_over_the_outage_alone_is_reported() {
+        let old = report(None, 5000.0, &[], 100.0);
+        let mut new = old.clone();
+        new.scenarios[0].end_firms[1].time_weighted_loss = 30.0;
+        let md = render(&old, &new);
+        assert!(
+            md.contains("| Taiwan | 20.00 | 40.00 | +100.0% | 100.00 | 100.00 | +0.0% |"),
+            "{md}"
+        );
     }
 }

@@ -123,10 +123,14 @@ fn whatif_answers_on_stdout_without_writing_reports() {
     // By hand: every Chinese firm keeps half its capacity. Leapmotor is Chinese itself (TTS 0,
     // 60 exposure days); Tychy's kits come from Leapmotor and its cells from European plants
     // whose anodes are all Chinese, so it also keeps half.
+    // Lost output over the outage first: 2.0 bn × 0.5 × 60 / 365 = 164.4 m for Leapmotor,
+    // 0.5 bn × 0.5 × 40 / 365 = 27.4 m for Tychy; the annual figure after it.
     run.assert_stdout_contains(
-        "| Leapmotor (Jinhua) (leap) | 50.0% | 50.0% | USD 1.00 bn | 0.0 | 60.0 | USD 164.4 m |",
+        "| Leapmotor (Jinhua) (leap) | USD 164.4 m | 60.0 | 0.0 | 50.0% | 50.0% | USD 1.00 bn |",
     );
-    run.assert_stdout_contains("total value at risk USD 1.25 bn");
+    run.assert_stdout_contains(
+        "Lost output over the outage: USD 191.8 m; annual output at risk (if the outage lasted a year): USD 1.25 bn.",
+    );
     assert!(!root().join("reports/example.md").exists());
 
     ctx.whatif(EXAMPLE)

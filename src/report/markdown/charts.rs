@@ -1,18 +1,19 @@
-//! Mermaid charts: value at risk by country (bars), tier-1 share against all-tier exposure for
-//! the end firm of the largest hidden gap, and the supply paths from the first chokepoint (a
-//! flowchart). The nodes and rows come from [`crate::highlights`]; labels go through
+//! Mermaid charts: annual output at risk by country (bars), tier-1 share against all-tier
+//! exposure for the end firm of the largest hidden gap, and the supply paths from the first
+//! chokepoint (a flowchart). The nodes and rows come from [`crate::highlights`]; labels go through
 //! [`text::mermaid_label`].
 
 use super::{Ctx, MAX_DIAGRAM_NODES};
 use crate::text::{self, cell};
 use crate::whatif::sweep::SweepEntry;
 
-/// Countries with value at risk drawn as bars.
+/// Countries with annual output at risk drawn as bars.
 const COUNTRY_BARS: usize = 10;
 /// Countries drawn in the hidden-concentration chart.
 const HIDDEN_BARS: usize = 10;
 
-/// Bars of value at risk for the first countries of the country sweep (in its order).
+/// Bars of annual output at risk (JSON `value_at_risk`) for the first countries of the country
+/// sweep (in its order).
 pub(super) fn country_chart(c: &Ctx, list: &[SweepEntry], out: &mut String) {
     let bars: Vec<&SweepEntry> = list
         .iter()
@@ -29,7 +30,7 @@ pub(super) fn country_chart(c: &Ctx, list: &[SweepEntry], out: &mut String) {
     };
     w!(
         out,
-        "```mermaid\nxychart-beta\n    title \"Value at risk by country{unit}\""
+        "```mermaid\nxychart-beta\n    title \"Annual output at risk by country{unit}\""
     );
     let labels: Vec<String> = bars
         .iter()

@@ -4,7 +4,7 @@
 
 use std::fmt::Write;
 
-use super::Ctx;
+use super::{Ctx, ANNUAL, EVENT};
 use crate::highlights::SingleSourced;
 use crate::metrics::{effective_number, Level};
 use crate::text::{self, cell, hhi, pct, plural};
@@ -187,8 +187,9 @@ fn whatif(c: &Ctx, bullets: &mut Vec<String>) {
     }
     if let Some(i) = c.h.worst_country {
         let top = &w.sweeps.countries[i];
+        // A country has no time to recover of its own: no loss over an outage to lead with.
         bullets.push(format!(
-            "Cutting every supplier in {} would put {} at risk ({} of end-firm output); the worst-hit end firm loses {}.",
+            "Cutting every supplier in {}: {ANNUAL} {}, {} of end-firm output; the worst-hit end firm loses {}.",
             cell(&top.key),
             c.f.value(top.value_at_risk),
             pct(top.value_at_risk / total),
@@ -210,9 +211,19 @@ fn whatif(c: &Ctx, bullets: &mut Vec<String>) {
     }
     if let Some(i) = c.h.worst_scenario {
         let s = &w.scenarios[i];
+        // Summed in end-firm order, as `highlights::Severity::of_scenario` ranks it.
+        let event: f64 = s.end_firms.iter().map(|e| e.time_weighted_loss).sum();
+        let substitution = w.capacity.as_ref().map_or(String::new(), |cap| {
+            format!(
+                " ({} with substitution)",
+                c.f.value(cap.scenarios[i].lost_value)
+            )
+        });
         bullets.push(format!(
-            "Of the scenarios, \"{}\" does the most damage: {} at risk ({} of end-firm output).",
+            "Of the scenarios, \"{}\" does the most damage: {} of lost output over its {}-day outage{substitution}; {ANNUAL} {} ({} of end-firm output).",
             cell(&s.name),
+            c.f.value(event),
+            text::days(s.ttr_days),
             c.f.value(s.total_value_at_risk),
             pct(s.total_value_at_risk / total),
         ));
@@ -223,12 +234,16 @@ fn whatif(c: &Ctx, bullets: &mut Vec<String>) {
 fn most_critical(c: &Ctx, bullets: &mut Vec<String>) {
     let Some(i) = c.h.most_critical else { return };
     let (top, f) = (&c.a.whatif.sweeps.firms[i], c.h.sweep_firms[i]);
+    let substitution = (c.a.whatif.capacity.as_ref())
+        .and_then(|cap| cap.firms.iter().find(|e| e.firm == f))
+        .map_or(String::new(), |e| {
+            format!(" ({} with substitution)", c.f.value(e.outcome.lost_value))
+        });
     let mut s = format!(
-        "The most critical single firm is {} ({}): losing it puts {} at risk ({} of end-firm output)",
+        "The most critical single firm is {} ({}): losing it for its time to recover costs {} of {EVENT}{substitution}",
         c.f.firm(f),
         cell(&c.a.ds.firms[f].country),
-        c.f.value(top.value_at_risk),
-        pct(top.value_at_risk / c.total_output()),
+        c.f.value(top.time_weighted_loss.unwrap_or(0.0)),
     );
     if !top.chokepoint_for.is_empty() {
         let _ = write!(
@@ -237,7 +252,12 @@ fn most_critical(c: &Ctx, bullets: &mut Vec<String>) {
             c.f.firm_list(&top.chokepoint_for)
         );
     }
-    s.push('.');
+    let _ = write!(
+        s,
+        "; {ANNUAL} {} ({} of end-firm output).",
+        c.f.value(top.value_at_risk),
+        pct(top.value_at_risk / c.total_output()),
+    );
     bullets.push(s);
 }
 

@@ -40,6 +40,15 @@ const TOP_ROWS: usize = 15;
 const LONG_TABLE: usize = 40;
 /// Largest supply-path diagram drawn (nodes); larger ones are summarised in words.
 const MAX_DIAGRAM_NODES: usize = 40;
+/// What the markdown calls a JSON `value_at_risk` (or `total_value_at_risk`) in sentences: loss ×
+/// a year of output, whatever the outage's length. It comes after the loss over the outage,
+/// never before it.
+const ANNUAL: &str = "annual output at risk (if the outage lasted a year)";
+/// The same as a column header.
+const ANNUAL_COLUMN: &str = "annual output at risk";
+/// What the markdown calls a JSON `time_weighted_loss` (MODEL §6): loss × output value ×
+/// exposure days / 365, the output lost over the outage without substitution.
+const EVENT: &str = "lost output over the outage";
 /// Where the formulas are explained (relative to the repository root, as reports live in
 /// `reports/`).
 const DOCS: &str = "../docs/metrics.md";

@@ -1,7 +1,7 @@
 //! Scenarios: the report's "Scenarios" section and `scrisk whatif`'s answer, which share the
 //! per-scenario section (cuts, time to recover, the table of end firms).
 
-use super::{Ctx, Fmt, LONG_TABLE};
+use super::{Ctx, Fmt, ANNUAL, ANNUAL_COLUMN, EVENT, LONG_TABLE};
 use crate::model::Dataset;
 use crate::report::table::{Align::Left as L, Align::Right as R, MdTable};
 use crate::text::{days, md, pct, plural};
@@ -23,14 +23,17 @@ pub(super) fn scenarios(c: &Ctx, out: &mut String) {
         );
         return;
     }
-    w!(out, "Availability is the share of normal output an end firm can still make (MODEL §5); time to survive (TTS) is the best-buffered inventory path from a cut firm, exposure days = max(0, TTR − TTS) (§6).\n");
-    for s in &w.scenarios {
-        scenario_section(&c.f, s, out);
+    w!(out, "Each scenario leads with its {EVENT}: annual output value × share lost × exposure days / 365, summed over the end firms, where exposure days = max(0, TTR − TTS) and the time to survive (TTS) is the best-buffered inventory path from a cut firm (MODEL §6). Availability is the share of normal output an end firm can still make and the share lost is 1 − availability (§5). The {ANNUAL} is annual output value × share lost: the same loss held for a whole year, whatever the outage's length.\n");
+    let with_substitution = |i: usize| w.capacity.as_ref().map(|cap| cap.scenarios[i].lost_value);
+    for (i, s) in w.scenarios.iter().enumerate() {
+        scenario_section(&c.f, s, with_substitution(i), out);
     }
 }
 
-/// One scenario: its description, cuts, time to recover and the table of end firms.
-fn scenario_section(f: &Fmt, s: &ScenarioResult, out: &mut String) {
+/// One scenario: its description, cuts, time to recover, its lost output over the outage (and,
+/// given, the capacity model's lost output with substitution), then the annual output at risk
+/// and the table of end firms.
+fn scenario_section(f: &Fmt, s: &ScenarioResult, with_substitution: Option<f64>, out: &mut String) {
     w!(out, "### {}\n", md(&s.name));
     if let Some(d) = &s.description {
         w!(out, "{}\n", md(d));
@@ -40,11 +43,21 @@ fn scenario_section(f: &Fmt, s: &ScenarioResult, out: &mut String) {
         .iter()
         .map(|c| format!("`{}`", c.replace('`', "'")))
         .collect();
+    // Summed in end-firm order, as `highlights::Severity::of_scenario` does.
+    let event: f64 = s.end_firms.iter().map(|e| e.time_weighted_loss).sum();
+    let substitution = with_substitution.map_or(String::new(), |v| {
+        format!(
+            " without substitution, {} with substitution (the capacity model)",
+            f.value(v)
+        )
+    });
     w!(
         out,
-        "Cuts: {}; time to recover {} days; total value at risk {}.\n",
+        "Cuts: {}; time to recover {} days. {}: {}{substitution}; {ANNUAL}: {}.\n",
         cuts.join(", "),
         days(s.ttr_days),
+        capitalised(EVENT),
+        f.value(event),
         f.value(s.total_value_at_risk)
     );
     if s.cut_rows > 0 {
@@ -54,7 +67,7 @@ fn scenario_section(f: &Fmt, s: &ScenarioResult, out: &mut String) {
             plural(s.cut_rows, "sourcing row", "sourcing rows")
         );
     }
-    // In end-firm order; a long list shows the largest values at risk.
+    // In end-firm order; a long list shows the largest annual output at risk.
     let mut rows: Vec<&EndFirmImpact> = s.end_firms.iter().collect();
     if rows.len() > LONG_TABLE {
         rows.sort_by(|a, b| {
@@ -65,12 +78,12 @@ fn scenario_section(f: &Fmt, s: &ScenarioResult, out: &mut String) {
     }
     let table = MdTable::new([
         ("end firm", L),
-        ("availability", R),
-        ("loss", R),
-        ("value at risk", R),
-        ("TTS (days)", R),
+        (EVENT, R),
         ("exposure days", R),
-        ("time-weighted loss", R),
+        ("TTS (days)", R),
+        ("share lost", R),
+        ("availability", R),
+        (ANNUAL_COLUMN, R),
     ])
     .cap(LONG_TABLE)
     .footer_noun(" end firms");
@@ -79,12 +92,12 @@ fn scenario_section(f: &Fmt, s: &ScenarioResult, out: &mut String) {
         rows.iter().map(|e| {
             [
                 f.firm(e.firm),
-                pct(e.availability),
-                pct(e.loss),
-                f.value(e.value_at_risk),
-                e.tts_days.map_or("—".into(), days),
-                days(e.exposure_days),
                 f.value(e.time_weighted_loss),
+                days(e.exposure_days),
+                e.tts_days.map_or("—".into(), days),
+                pct(e.loss),
+                pct(e.availability),
+                f.value(e.value_at_risk),
             ]
         }),
     );
@@ -112,6 +125,15 @@ pub(crate) fn render_whatif(
     if let Some(o) = capacity {
         super::capacity::whatif_lines(&f, s.ttr_days, o, &mut out);
     }
-    scenario_section(&f, s, &mut out);
+    // The capacity line above already gives the lost output with substitution.
+    scenario_section(&f, s, None, &mut out);
     out
+}
+
+/// `text` with its first letter in upper case.
+fn capitalised(text: &str) -> String {
+    let mut c = text.chars();
+    c.next().map_or(String::new(), |first| {
+        first.to_uppercase().chain(c).collect()
+    })
 }

@@ -80,6 +80,7 @@ pub(super) fn methodology(c: &Ctx, out: &mut String) {
     w!(out, "- Exposure classes and in-house share as in [single-source exposure]({DOCS}#single-source-exposure-and-vertical-integration).");
     w!(out, "- Availability propagates through every tier: a firm is limited by its scarcest input, suppliers of one input add up by share, no substitution ([propagation]({DOCS}#what-if-propagation)).");
     w!(out, "- Time to survive, time to recover and the Risk Exposure Index: [time]({DOCS}#time-to-survive-and-time-to-recover).");
+    w!(out, "- Lost output over the outage, annual output at risk (if the outage lasted a year) and the JSON report's names for them: [names]({DOCS}#names-in-the-markdown-report).");
     w!(
         out,
         "- Data coverage and hidden concentration: [coverage]({DOCS}#data-coverage)."

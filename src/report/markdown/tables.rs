@@ -3,7 +3,7 @@
 //! region and group rankings, and hidden concentration. Capped tables go through
 //! [`MdTable`], which writes the "N more in the JSON report" footer.
 
-use super::{charts, Ctx, LONG_TABLE, TOP_ROWS};
+use super::{charts, Ctx, ANNUAL, ANNUAL_COLUMN, EVENT, LONG_TABLE, TOP_ROWS};
 use crate::metrics::{effective_number, Exposure, PairMetrics};
 use crate::model::FirmIdx;
 use crate::report::table::{Align::Left as L, Align::Right as R, MdTable};
@@ -197,21 +197,22 @@ pub(super) fn coverage(c: &Ctx, out: &mut String) {
     w!(out, "");
 }
 
-/// The firm sweep in its JSON order (value at risk, then id), top rows only.
+/// The firm sweep in its JSON order (annual output at risk, then id), top rows only; the lost
+/// output over each firm's outage is the first number of a row.
 pub(super) fn critical_firms(c: &Ctx, out: &mut String) {
     let ds = c.a.ds;
     let list = &c.a.whatif.sweeps.firms;
     w!(out, "## Critical firms (N-1 sweep)\n");
-    w!(out, "Each firm cut alone; value at risk summed over the other end firms. The Risk Exposure Index scales time-weighted loss so the worst firm is 1. Top {} of {}.\n", TOP_ROWS.min(list.len()), list.len());
+    w!(out, "Each firm cut alone for its own time to recover (its `recovery_days`, else the default); {EVENT} (time-weighted, without substitution) summed over the other end firms. The Risk Exposure Index (REI) scales it so the worst firm is 1. The {ANNUAL} is the same loss held for a whole year. Listed in the JSON report's order ({ANNUAL_COLUMN}, then id); top {} of {}.\n", TOP_ROWS.min(list.len()), list.len());
     let table = MdTable::new([
         ("#", R),
         ("firm", L),
         ("country", L),
-        ("value at risk", R),
+        (EVENT, R),
+        ("REI", R),
         ("max loss", R),
         ("chokepoint for", L),
-        ("time-weighted loss", R),
-        ("REI", R),
+        (ANNUAL_COLUMN, R),
     ])
     .cap(TOP_ROWS)
     // The sentence above says "Top k of n".
@@ -226,11 +227,11 @@ pub(super) fn critical_firms(c: &Ctx, out: &mut String) {
                     (i + 1).to_string(),
                     c.f.firm(f),
                     cell(&ds.firms[f].country),
-                    c.f.value(e.value_at_risk),
-                    pct(e.max_loss),
-                    c.f.firm_list(&e.chokepoint_for),
                     c.f.value(e.time_weighted_loss.unwrap_or(0.0)),
                     text::num(e.risk_exposure_index.unwrap_or(0.0)),
+                    pct(e.max_loss),
+                    c.f.firm_list(&e.chokepoint_for),
+                    c.f.value(e.value_at_risk),
                 ]
             }),
     );
@@ -238,7 +239,8 @@ pub(super) fn critical_firms(c: &Ctx, out: &mut String) {
 }
 
 /// The country, region and group sweeps, each in its JSON order; the country chart after
-/// the country table.
+/// the country table. A set has no time to recover of its own, so no lost output over an
+/// outage: these rank the annual output at risk.
 pub(super) fn set_rankings(c: &Ctx, out: &mut String) {
     let sweeps = &c.a.whatif.sweeps;
     for (title, what, list) in [
@@ -246,18 +248,21 @@ pub(super) fn set_rankings(c: &Ctx, out: &mut String) {
         ("Regions", "region", &sweeps.regions),
         ("Groups", "group", &sweeps.groups),
     ] {
-        w!(out, "## {title}: value at risk if all its suppliers stop\n");
+        w!(
+            out,
+            "## {title}: {ANNUAL_COLUMN} if all its suppliers stop for a year\n"
+        );
         if list.is_empty() {
             w!(out, "No {what} is named in `firms`.\n");
             continue;
         }
         w!(
             out,
-            "An end firm's own plants are not part of its own {what}'s cut (MODEL §5).\n"
+            "An end firm's own plants are not part of its own {what}'s cut (MODEL §5). A {what} has no time to recover of its own, so this ranking has no {EVENT}: it ranks the {ANNUAL}; the scenarios give the loss over a set outage.\n"
         );
         let table = MdTable::new([
             (what, L),
-            ("value at risk", R),
+            (ANNUAL_COLUMN, R),
             ("max loss", R),
             ("chokepoint for", L),
         ])
