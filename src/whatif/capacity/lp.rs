@@ -94,6 +94,11 @@ fn var(p: &mut Problem, obj: f64, most: f64) -> Variable {
 /// A built problem and the variables later edits need.
 struct Model {
     p: Problem,
+    vars: Vars,
+}
+
+/// The variables of a built problem that later edits and the objective's scale need.
+struct Vars {
     /// Each firm's production variable, if it can produce.
     production: Vec<Option<Variable>>,
     /// Each firm's in-house work variables.
@@ -253,11 +258,13 @@ fn build(net: &Network, d: &Disruption, goal: Goal, reusable: bool) -> Model {
     }
     Model {
         p,
-        production,
-        in_house,
-        waiver,
-        inverse,
-        total,
+        vars: Vars {
+            production,
+            in_house,
+            waiver,
+            inverse,
+            total,
+        },
     }
 }
 
@@ -303,7 +310,7 @@ fn solve(net: &Network, d: &Disruption, goal: Goal) -> Result<Option<f64>, Solve
         Goal::Lost { days } | Goal::ExtraStock { days, .. } => days,
         Goal::Survive => 0.0,
     };
-    Ok(value(goal, m.total, days, s.as_ref()))
+    Ok(value(goal, m.vars.total, days, s.as_ref()))
 }
 
 /// A problem solved once with nothing cut, from whose optimal basis each firm's cut is
@@ -314,11 +321,15 @@ fn solve(net: &Network, d: &Disruption, goal: Goal) -> Result<Option<f64>, Solve
 pub(crate) struct Base {
     goal: Goal,
     solution: Solution,
-    production: Vec<Option<Variable>>,
-    in_house: Vec<Vec<Variable>>,
-    waiver: Vec<Option<Variable>>,
-    inverse: Option<Variable>,
-    total: f64,
+    vars: Vars,
+}
+
+/// An edit's solution, where the edit cannot make the problem infeasible.
+fn solved(
+    r: Result<microlp::SolveOutcome, microlp::Error>,
+    goal: Goal,
+) -> Result<Solution, SolveError> {
+    outcome(r, goal)?.ok_or_else(|| SolveError("a feasible problem was reported infeasible".into()))
 }
 
 impl Base {
@@ -331,24 +342,17 @@ impl Base {
             Goal::Lost { days: 1.0 }
         };
         let m = build(net, &Disruption::none(net), goal, true);
-        let mut solution = outcome(m.p.solve_with(options()), goal)?
-            .ok_or_else(|| SolveError("the uncut network was reported infeasible".into()))?;
-        for &w in m.waiver.iter().flatten() {
-            solution = outcome(solution.fix_var(w, 0.0), goal)?
-                .ok_or_else(|| SolveError("the uncut network was reported infeasible".into()))?;
+        let mut solution = solved(m.p.solve_with(options()), goal)?;
+        for &w in m.vars.waiver.iter().flatten() {
+            solution = solved(solution.fix_var(w, 0.0), goal)?;
         }
-        if let (Goal::Lost { .. }, Some(t)) = (goal, m.inverse) {
-            solution = outcome(solution.fix_var(t, 1.0), goal)?
-                .ok_or_else(|| SolveError("the uncut network was reported infeasible".into()))?;
+        if let (Goal::Lost { .. }, Some(t)) = (goal, m.vars.inverse) {
+            solution = solved(solution.fix_var(t, 1.0), goal)?;
         }
         Ok(Base {
             goal,
             solution,
-            production: m.production,
-            in_house: m.in_house,
-            waiver: m.waiver,
-            inverse: m.inverse,
-            total: m.total,
+            vars: m.vars,
         })
     }
 
@@ -357,23 +361,18 @@ impl Base {
     pub(crate) fn firm_alone(&self, f: FirmIdx, days: f64) -> Result<Option<f64>, SolveError> {
         let goal = self.goal;
         let mut s = self.solution.clone();
-        if let (Goal::Lost { .. }, Some(t)) = (goal, self.inverse) {
+        let v = &self.vars;
+        if let (Goal::Lost { .. }, Some(t)) = (goal, v.inverse) {
             if days != 1.0 {
-                match outcome(s.fix_var(t, 1.0 / days), goal)? {
-                    Some(next) => s = next,
-                    None => return Err(SolveError("a re-solve was reported infeasible".into())),
-                }
+                s = solved(s.fix_var(t, 1.0 / days), goal)?;
             }
         }
-        if let Some(w) = self.waiver[f] {
-            match outcome(s.unfix_var(w).map(|(o, _)| o), goal)? {
-                Some(next) => s = next,
-                None => return Err(SolveError("a re-solve was reported infeasible".into())),
-            }
+        if let Some(w) = v.waiver[f] {
+            s = solved(s.unfix_var(w).map(|(o, _)| o), goal)?;
         }
-        let stop: Vec<(Variable, f64)> = self.production[f]
+        let stop: Vec<(Variable, f64)> = v.production[f]
             .iter()
-            .chain(&self.in_house[f])
+            .chain(&v.in_house[f])
             .map(|&v| (v, 1.0))
             .collect();
         let s = if stop.is_empty() {
@@ -384,7 +383,7 @@ impl Base {
                 goal,
             )?
         };
-        Ok(value(goal, self.total, days, s.as_ref()))
+        Ok(value(goal, v.total, days, s.as_ref()))
     }
 }
 
