@@ -2,7 +2,8 @@
 //! markdown for a pull-request comment — new and removed single-source pairs, component HHI
 //! changes above 100 points (the 2023 Merger Guidelines' "significant increase" scale), new and
 //! removed chokepoints, and per scenario the lost output over the outage (the end firms'
-//! `time_weighted_loss` summed) followed by the annual output at risk (`total_value_at_risk`).
+//! `time_weighted_loss` summed) followed by the annual output at risk (`total_value_at_risk`),
+//! and, where either report has the capacity model on, its lost output with substitution.
 //!
 //! Works on typed reports ([`schema::Report`], MODEL.md §7), read by [`schema::Report::from_json`]:
 //! every field `diff` compares is required, so a report with a missing or wrongly typed field is
@@ -28,6 +29,9 @@ struct Parts<'r> {
     chokepoints: BTreeMap<&'r str, &'r [String]>,
     /// scenario -> [lost output over the outage, annual output at risk]
     scenarios: BTreeMap<&'r str, [f64; 2]>,
+    /// scenario -> lost output over the outage with substitution (the capacity model, MODEL
+    /// §8), for the scenarios that have it
+    capacity: BTreeMap<&'r str, f64>,
 }
 
 impl<'r> Parts<'r> {
@@ -66,6 +70,11 @@ impl<'r> Parts<'r> {
                     (s.name.as_str(), [event, s.total_value_at_risk])
                 })
                 .collect(),
+            capacity: r
+                .scenarios
+                .iter()
+                .filter_map(|s| Some((s.name.as_str(), s.capacity.as_ref()?.lost_value)))
+                .collect(),
         }
     }
 }
@@ -93,6 +102,7 @@ pub(crate) fn render(old: &Report, new: &Report) -> String {
         concentration(&a, &b),
         chokepoints(&a, &b),
         scenarios(&a, &b),
+        capacity(&a, &b),
     ];
     let mut any = false;
     for s in sections.into_iter().flatten() {
@@ -229,6 +239,41 @@ fn scenarios(a: &Parts, b: &Parts) -> Option<String> {
     Some(out)
 }
 
+/// Scenarios whose lost output with substitution changed (or exists on one side only), when
+/// either report has the capacity model on.
+fn capacity(a: &Parts, b: &Parts) -> Option<String> {
+    let names: BTreeSet<&str> = a
+        .capacity
+        .keys()
+        .chain(b.capacity.keys())
+        .copied()
+        .collect();
+    let mut out = String::new();
+    for s in names {
+        let (x, y) = (a.capacity.get(s).copied(), b.capacity.get(s).copied());
+        if x == y {
+            continue;
+        }
+        let change = match (x, y) {
+            (Some(x), Some(y)) if x > 0.0 => format!("{:+.1}%", (y - x) / x * 100.0),
+            _ => "—".into(),
+        };
+        out.push_str(&format!(
+            "| {} | {} | {} | {} |\n",
+            cell(s),
+            x.map_or("—".into(), money),
+            y.map_or("—".into(), money),
+            change
+        ));
+    }
+    if out.is_empty() {
+        return None;
+    }
+    Some(format!(
+        "### Scenario losses with substitution\n\nLost output over the outage once stock, spare capacity and qualified alternates are used (the capacity model); — where a report does not have it.\n\n| scenario | old | new | change |\n|---|---:|---:|---:|\n{out}\n"
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -350,6 +395,31 @@ mod tests {
         let new = report(None, 5099.0, &[], 100.0);
         assert!(render(&old, &new).contains("No change"));
         assert!(render(&old, &old).contains("No change"));
+    }
+
+    #[test]
+    fn a_change_in_the_loss_with_substitution_is_reported() {
+        let old = report(None, 5000.0, &[], 100.0);
+        let mut new = old.clone();
+        // Only the new report has the capacity model: the row says so.
+        new.scenarios[0].capacity = Some(schema::Capacity {
+            lost_value: 12.5,
+            tts_days: Some(3.0),
+            exposure_days: 27.0,
+        });
+        let md = render(&old, &new);
+        assert!(md.contains("### Scenario losses with substitution"), "{md}");
+        assert!(md.contains("| Taiwan | — | 12.50 | — |"), "{md}");
+        assert!(!md.contains("### Scenario losses\n"), "{md}");
+        // Both have it and it doubles.
+        let mut newer = new.clone();
+        if let Some(c) = newer.scenarios[0].capacity.as_mut() {
+            c.lost_value = 25.0;
+        }
+        let md = render(&new, &newer);
+        assert!(md.contains("| Taiwan | 12.50 | 25.00 | +100.0% |"), "{md}");
+        // Unchanged: no section.
+        assert!(render(&new, &new).contains("No change"));
     }
 
     #[test]
