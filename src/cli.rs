@@ -199,8 +199,11 @@ pub(crate) struct InputArgs {
     #[arg(long)]
     pub(crate) normalize_shares: bool,
     /// Turn on the capacity-and-substitution model (as `[analysis] capacity = true` in
-    /// dataset.toml does): it needs annual_value on every sourcing row and annual_output_value
-    /// on every end firm, and checks capacity_value against each firm's normal output.
+    /// dataset.toml does): lost output over each outage once stock, spare capacity and
+    /// qualified alternates are used, solved as linear programs. It needs annual_value on
+    /// every sourcing row and annual_output_value on every end firm, and checks capacity_value
+    /// against each firm's normal output. Its firm sweep solves two programs per firm: minutes
+    /// or more beyond a few hundred firms (`analyze --no-sweep` runs the scenarios only).
     #[arg(long)]
     pub(crate) capacity: bool,
 }
