@@ -80,6 +80,20 @@ fn artifacts(doc: &Value) -> Vec<Value> {
         .collect()
 }
 
+/// The worked example checked under [`POLICY`] as SARIF: the context (which owns the files),
+/// the policy file and the document.
+fn example_sarif() -> (TestContext, std::path::PathBuf, Value) {
+    let ctx = TestContext::new();
+    let policy = ctx.write("policy.toml", POLICY);
+    let doc = ctx
+        .check(EXAMPLE)
+        .policy(&policy)
+        .format("sarif")
+        .run()
+        .stdout_json();
+    (ctx, policy, doc)
+}
+
 #[test]
 fn a_small_policy_as_sarif() {
     let ctx = TestContext::new();
@@ -117,14 +131,7 @@ fn a_small_policy_as_sarif() {
 
 #[test]
 fn every_code_is_a_rule_and_results_point_at_theirs() {
-    let ctx = TestContext::new();
-    let policy = ctx.write("policy.toml", POLICY);
-    let doc = ctx
-        .check(EXAMPLE)
-        .policy(&policy)
-        .format("sarif")
-        .run()
-        .stdout_json();
+    let (_ctx, _policy, doc) = example_sarif();
     let driver = &doc["runs"][0]["tool"]["driver"];
     assert_eq!(driver["name"], "scrisk");
     assert_eq!(driver["version"], env!("CARGO_PKG_VERSION"));
@@ -218,14 +225,7 @@ fn assert_located_at_their_rows(doc: &Value, policy_file: &Path) {
 
 #[test]
 fn findings_are_located_at_the_rows_behind_them() {
-    let ctx = TestContext::new();
-    let policy = ctx.write("policy.toml", POLICY);
-    let doc = ctx
-        .check(EXAMPLE)
-        .policy(&policy)
-        .format("sarif")
-        .run()
-        .stdout_json();
+    let (ctx, policy, doc) = example_sarif();
     assert_located_at_their_rows(&doc, &policy);
     // The shipped datasets under the shipped policy: every rule that fires there, several rows
     // per concentration finding (related locations), an expired waiver.
@@ -432,14 +432,7 @@ type Breaker = fn(&mut Value);
 
 #[test]
 fn the_schema_check_rejects_what_is_not_sarif() {
-    let ctx = TestContext::new();
-    let policy = ctx.write("policy.toml", POLICY);
-    let doc = ctx
-        .check(EXAMPLE)
-        .policy(&policy)
-        .format("sarif")
-        .run()
-        .stdout_json();
+    let (_ctx, _policy, doc) = example_sarif();
     assert_valid(&doc);
     let broken: [(&str, Breaker); 6] = [
         ("version", |d| d["version"] = "2.0.0".into()),
