@@ -82,7 +82,9 @@ impl Code {
             Code::TimeToSurvive => {
                 "a firm with a recovery time whose loss reaches an end firm before it recovers"
             }
-            Code::ScenarioLoss => "a scenario whose total value at risk is above the limit",
+            Code::ScenarioLoss => {
+                "a scenario whose annual output at risk (if the outage lasted a year) is above the limit"
+            }
             Code::WaiverExpired => "a waiver past its until date: its finding counts again",
             Code::WaiverUnused => "a waiver that matches no finding in any dataset checked",
         }
@@ -126,8 +128,9 @@ impl Code {
                  row shown is the firm's row."
             }
             Code::ScenarioLoss => {
-                "The scenario's total value at risk is above max_value_at_risk or above \
-                 max_share_of_output of the end firms' output. Policy: [scenario-loss] level, \
+                "The scenario's annual output at risk (the end firms' output it stops, as if the \
+                 outage lasted a year; total_value_at_risk in the JSON report) is above \
+                 max_value_at_risk or above max_share_of_output of the end firms' output. Policy: [scenario-loss] level, \
                  max_value_at_risk, max_share_of_output (default 0.5). Waiver subject: the \
                  scenario name. The location is the scenario in scenarios.toml."
             }

@@ -252,7 +252,8 @@ pub(super) fn time_to_survive(a: &Analysis, p: &Policy) -> Vec<Finding> {
     out
 }
 
-/// Scenarios of scenarios.toml (not the `--cut` one) whose total value at risk is above the
+/// Scenarios of scenarios.toml (not the `--cut` one) whose annual output at risk (JSON
+/// `total_value_at_risk`: the output stopped, as if the outage lasted a year) is above the
 /// absolute limit and/or the share of end-firm output, in scenario order.
 pub(super) fn scenario_loss(a: &Analysis, p: &Policy) -> Vec<Finding> {
     if p.scenario_loss == Level::Allow {
@@ -285,7 +286,7 @@ pub(super) fn scenario_loss(a: &Analysis, p: &Policy) -> Vec<Finding> {
             p.scenario_loss,
             s.name.clone(),
             format!(
-                "scenario puts {} at risk ({} of end-firm output), above {}",
+                "scenario puts {} of annual output at risk (if the outage lasted a year; {} of end-firm output), above {}",
                 money(var),
                 pct(share(var)),
                 limits.join(" and ")
@@ -526,7 +527,7 @@ pub(crate) mod tests {
         let f = scenario_loss(&a, &p);
         assert_eq!(
             f[1].message,
-            "scenario puts 2.50 bn at risk (100.0% of end-firm output), above the limit 1.50 bn and 90.0% of output"
+            "scenario puts 2.50 bn of annual output at risk (if the outage lasted a year; 100.0% of end-firm output), above the limit 1.50 bn and 90.0% of output"
         );
     }
 }
