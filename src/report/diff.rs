@@ -198,6 +198,20 @@ fn chokepoints(a: &Parts, b: &Parts) -> Option<String> {
     Some(out)
 }
 
+/// The cells ` old | new | change |` of one figure (— where a side has none).
+fn change_cells(x: Option<f64>, y: Option<f64>) -> String {
+    let change = match (x, y) {
+        (Some(x), Some(y)) if x > 0.0 => format!("{:+.1}%", (y - x) / x * 100.0),
+        _ => "—".into(),
+    };
+    format!(
+        " {} | {} | {} |",
+        x.map_or("—".into(), money),
+        y.map_or("—".into(), money),
+        change
+    )
+}
+
 fn scenarios(a: &Parts, b: &Parts) -> Option<String> {
     let names: BTreeSet<&str> = a
         .scenarios
@@ -212,15 +226,7 @@ fn scenarios(a: &Parts, b: &Parts) -> Option<String> {
             let mut row = format!("| {} |", cell(s));
             for i in 0..2 {
                 let (x, y) = (x.map(|v| v[i]), y.map(|v| v[i]));
-                row.push_str(&format!(
-                    " {} | {} | {} |",
-                    x.map_or("—".into(), money),
-                    y.map_or("—".into(), money),
-                    match (x, y) {
-                        (Some(x), Some(y)) if x > 0.0 => format!("{:+.1}%", (y - x) / x * 100.0),
-                        _ => "—".into(),
-                    }
-                ));
+                row.push_str(&change_cells(x, y));
             }
             row.push('\n');
             rows.push(row);
@@ -254,17 +260,7 @@ fn capacity(a: &Parts, b: &Parts) -> Option<String> {
         if x == y {
             continue;
         }
-        let change = match (x, y) {
-            (Some(x), Some(y)) if x > 0.0 => format!("{:+.1}%", (y - x) / x * 100.0),
-            _ => "—".into(),
-        };
-        out.push_str(&format!(
-            "| {} | {} | {} | {} |\n",
-            cell(s),
-            x.map_or("—".into(), money),
-            y.map_or("—".into(), money),
-            change
-        ));
+        out.push_str(&format!("| {} |{}\n", cell(s), change_cells(x, y)));
     }
     if out.is_empty() {
         return None;

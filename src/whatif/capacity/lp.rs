@@ -47,7 +47,7 @@ impl Disruption {
     pub(crate) fn firm_alone(net: &Network, f: FirmIdx) -> Self {
         let mut d = Disruption::none(net);
         d.firm_capacity[f] = 0.0;
-        if net.final_sales[f] > 0.0 || net.end_firms.binary_search(&f).is_ok() {
+        if net.end_firms.binary_search(&f).is_ok() {
             d.skip_demand = Some(f);
         }
         d

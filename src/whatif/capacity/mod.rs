@@ -46,10 +46,10 @@ pub(crate) fn outcome(net: &Network, d: &Disruption, ttr_days: f64) -> Result<Ou
 /// they match deliver — qualified alternates included.
 pub(crate) fn disruption(ds: &Dataset, net: &Network, cuts: &[Cut]) -> Disruption {
     let mut d = Disruption::none(net);
+    for (f, c) in crate::whatif::scenario::capacities(cuts) {
+        d.firm_capacity[f] = c;
+    }
     for c in cuts {
-        for &f in &c.firms {
-            d.firm_capacity[f] *= 1.0 - c.severity;
-        }
         if c.selector.is_edge() {
             for (i, origin) in net.origin.iter().enumerate() {
                 let row = match *origin {
