@@ -543,7 +543,7 @@ fn unknown_columns_are_ignored_with_a_note() {
             true,
             "column \"website\" is not part of the format and was ignored (known: firm_id, name, \
              country, region, group, kind, annual_output_value, recovery_days, capacity_value, \
-             stock_days)"
+             stock_days, source)"
         )]
     );
 }

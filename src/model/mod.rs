@@ -128,6 +128,9 @@ pub(crate) struct Normalized {
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct Source {
+    /// Short id that the optional `source` column of `firms` and `sourcing` rows names.
+    #[serde(default)]
+    pub(crate) id: Option<String>,
     pub(crate) title: String,
     #[serde(default)]
     pub(crate) publisher: Option<String>,
