@@ -248,7 +248,8 @@ firm("zz-magnets", "NdFeB magnet makers, other countries (aggregate, illustrativ
 for o in buy:
     if o == "bmw":
         continue
-    v = veh[o] * 100
+    # Leapmotor: 38,184,120 USD, 1.0% of its hardware cost, as in leapmotor-jinhua (F-ILL-10).
+    v = 38_184_120 if o == "leapmotor" else veh[o] * 100
     if firms[o]["country"] == "CN":
         row(o, "ndfeb-magnet", "cn-magnets", v, 30, "assumption")
     else:
@@ -536,7 +537,7 @@ def write():
 COMPONENTS = [
     ("electric-car", "China-made battery-electric car (imported into the EU)", "vehicle", "Illustrative: 40% of China's ~1.25 M plug-in car exports (FACTS F-EV-04) at 24,000 USD"),
     ("cell", "Battery cell (LFP, NMC or NCA: the supplier is one maker's lines of one chemistry in one country)", "battery", "GWh x 75 USD/kWh (illustrative price); an automaker's rows are its chemistry mix"),
-    ("ndfeb-magnet", "NdFeB permanent magnets", "component", "Traction-motor magnets, 100 USD per EV (illustrative)"),
+    ("ndfeb-magnet", "NdFeB permanent magnets", "component", "Traction-motor magnets, 100 USD per EV (illustrative); Leapmotor 130 USD, 1% of its hardware cost"),
     ("cathode-lfp", "Cathode active material, LFP", "battery material", "China (FACTS F-MAT-06: 99% of LFP cathode)"),
     ("cathode-nmc", "Cathode active material, NMC", "battery material", "China 89.4% of all cathode (Yano, FACTS F-MAT-01)"),
     ("cathode-nca", "Cathode active material, NCA", "battery material", "Japanese makers (illustrative)"),
