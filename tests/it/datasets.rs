@@ -94,7 +94,7 @@ fn shipped_datasets_give_the_committed_reports_with_any_thread_count() {
 
 #[test]
 fn a_generated_network_gives_the_same_bytes_with_1_and_4_threads() {
-    // The shipped datasets (43 and 102 firms) hardly split the firm sweep across threads (it
+    // The shipped datasets (79 and 123 firms) hardly split the firm sweep across threads (it
     // hands out at least 64 firms per task); 2,000 firms split it into about 30 tasks, so 4
     // threads really do run it in a different order than 1.
     let ctx = TestContext::new();
@@ -122,4 +122,104 @@ fn a_generated_network_gives_the_same_bytes_with_1_and_4_threads() {
     // The firm sweep ran over every firm.
     let doc = crate::context::json(&json_1);
     assert_eq!(doc["sweep"]["firms"].as_array().map(Vec::len), Some(2000));
+}
+
+/// The rows of a shipped dataset's CSV file, as header-keyed maps.
+fn csv_rows(dataset: &str, file: &str) -> Vec<std::collections::HashMap<String, String>> {
+    let path = root().join("datasets").join(dataset).join(file);
+    let mut reader = csv::Reader::from_path(&path).expect("open");
+    reader.deserialize().map(|r| r.expect("row")).collect()
+}
+
+/// The shipped scenarios point the right way: a cobalt, nickel or manganese cut never reaches an
+/// automaker that buys only LFP cells (its `cell` suppliers are all LFP lines), and a trade-lane
+/// cut out of China never reaches an end firm in China (a tariff does not stop sales inside the
+/// exporting country), while it does reach some end firm abroad.
+#[test]
+fn shipped_scenarios_hit_only_what_they_should() {
+    let ctx = TestContext::new();
+    let out = ctx.path("out");
+    ctx.analyze("datasets")
+        .format_json()
+        .arg("--no-progress")
+        .out(&out)
+        .run()
+        .assert_ok();
+    let mineral_cuts = [
+        ("ev-battery-chain", "Congo (Kinshasa) cobalt disruption"),
+        ("ev-battery-chain", "Indonesia nickel supply stop"),
+        ("ev-battery-chain", "Chinese manganese sulfate stop"),
+        ("leapmotor-jinhua", "Congo (Kinshasa) cobalt disruption"),
+    ];
+    let mut lfp_checks = 0;
+    let mut lane_checks = 0;
+    for dataset in ["ev-battery-chain", "leapmotor-jinhua"] {
+        let firms = csv_rows(dataset, "firms.csv");
+        let name_of = |id: &str| {
+            let f = firms.iter().find(|f| f["firm_id"] == id).expect("firm");
+            f["name"].clone()
+        };
+        let country_of = |id: &str| {
+            let f = firms.iter().find(|f| f["firm_id"] == id).expect("firm");
+            f["country"].clone()
+        };
+        let rows = csv_rows(dataset, "sourcing.csv");
+        let lfp_only = |end: &str| {
+            let cells: Vec<String> = rows
+                .iter()
+                .filter(|r| r["buyer_id"] == end && r["component"] == "cell")
+                .map(|r| name_of(&r["supplier_id"]))
+                .collect();
+            !cells.is_empty()
+                && cells
+                    .iter()
+                    .all(|n| n.contains("LFP") && !n.contains("NMC") && !n.contains("NCA"))
+        };
+        let doc = crate::context::json(&read(&out.join(format!("{dataset}.json"))));
+        let scenarios = doc["scenarios"].as_array().expect("scenarios");
+        let scenario = |name: &str| {
+            scenarios
+                .iter()
+                .find(|s| s["name"] == name)
+                .unwrap_or_else(|| panic!("{dataset}: no scenario {name:?}"))
+        };
+        let availability = |e: &serde_json::Value| e["availability"].as_f64().expect("a");
+        for (_, name) in mineral_cuts.iter().filter(|(d, _)| *d == dataset) {
+            for e in scenario(name)["end_firms"].as_array().expect("end firms") {
+                let firm = e["firm"].as_str().expect("firm");
+                if lfp_only(firm) {
+                    assert_eq!(availability(e), 1.0, "{dataset}: {name} hits {firm}");
+                    lfp_checks += 1;
+                }
+            }
+        }
+        for s in scenarios {
+            let cuts: Vec<&str> = s["cuts"]
+                .as_array()
+                .expect("cuts")
+                .iter()
+                .filter_map(|c| c.as_str())
+                .collect();
+            if cuts.is_empty() || !cuts.iter().all(|c| c.starts_with("lane:CN>")) {
+                continue;
+            }
+            let ends = s["end_firms"].as_array().expect("end firms");
+            for e in ends {
+                let firm = e["firm"].as_str().expect("firm");
+                if country_of(firm) == "CN" {
+                    assert_eq!(availability(e), 1.0, "{dataset}: {} hits {firm}", s["name"]);
+                }
+            }
+            assert!(
+                ends.iter().any(|e| availability(e) < 1.0),
+                "{dataset}: {} hits nothing",
+                s["name"]
+            );
+            lane_checks += 1;
+        }
+    }
+    // BYD (two plants) and JAC buy only LFP cells (3 firms x 3 scenarios); ev has three
+    // scenarios made only of lanes out of China, leap one (the kit lane).
+    assert!(lfp_checks >= 9, "{lfp_checks} LFP checks");
+    assert!(lane_checks >= 4, "{lane_checks} lane scenarios");
 }
