@@ -108,7 +108,7 @@ assert abs(sum(l[6] for l in lines) - TOTAL_GWH) < 1e-6
 # (id, name, country, region, group, source of the volume). Cell purchases in GWh per line
 # (ILL F-ILL-07 except the relationships in FACTS F-SUPPLY-*); the remainder of every line
 # goes to the two "other" aggregates. EV volumes: F-OEM-01..06, F-LEAP-01, F-ILL-04.
-LEAP_GWH = 916_440_000 / PRICE / M  # same cell spend as datasets/leapmotor-jinhua (12.2 GWh)
+LEAP_GWH = 916_418_880 / PRICE / M  # 24.0% of Leapmotor's 3,818,412,000 USD cost, as in leapmotor-jinhua (12.2 GWh)
 oems = [
     # id, name, country, region, group, vehicles, USD per vehicle, source
     ("byd", "BYD, plants outside Hefei", "CN", "Guangdong", "byd", 4_270_000 - 486_000, 25_000, "oem-byd-tesla"),
@@ -536,7 +536,7 @@ def write():
 
 COMPONENTS = [
     ("electric-car", "China-made battery-electric car (imported into the EU)", "vehicle", "Illustrative: 40% of China's ~1.25 M plug-in car exports (FACTS F-EV-04) at 24,000 USD"),
-    ("cell", "Battery cell (LFP, NMC or NCA: the supplier is one maker's lines of one chemistry in one country)", "battery", "GWh x 75 USD/kWh (illustrative price); an automaker's rows are its chemistry mix"),
+    ("cell", "Battery cell", "battery", "LFP, NMC or NCA: each supplier is one maker's lines of one chemistry in one country, so an automaker's rows are its chemistry mix; GWh x 75 USD/kWh (illustrative price)"),
     ("ndfeb-magnet", "NdFeB permanent magnets", "component", "Traction-motor magnets, 100 USD per EV (illustrative); Leapmotor 130 USD, 1% of its hardware cost"),
     ("cathode-lfp", "Cathode active material, LFP", "battery material", "China (FACTS F-MAT-06: 99% of LFP cathode)"),
     ("cathode-nmc", "Cathode active material, NMC", "battery material", "China 89.4% of all cathode (Yano, FACTS F-MAT-01)"),

@@ -30,8 +30,10 @@ fn first_differences(a: &str, b: &str) -> String {
 #[test]
 fn shipped_datasets_give_the_committed_reports_with_any_thread_count() {
     let ctx = TestContext::new();
+    // Every sub-directory that holds a dataset (datasets/build holds the scripts that write them).
     let names: Vec<String> = subdirs(&root().join("datasets"))
         .iter()
+        .filter(|d| d.join("firms.csv").exists())
         .map(|d| d.file_name().expect("name").to_string_lossy().into_owned())
         .collect();
     assert!(!names.is_empty());
@@ -184,11 +186,13 @@ fn shipped_scenarios_hit_only_what_they_should() {
                 .unwrap_or_else(|| panic!("{dataset}: no scenario {name:?}"))
         };
         let availability = |e: &serde_json::Value| e["availability"].as_f64().expect("a");
+        // Shares that sum to 1 in decimal can sum to 1 - 2e-16 in binary.
+        let untouched = |e: &serde_json::Value| availability(e) > 1.0 - 1e-9;
         for (_, name) in mineral_cuts.iter().filter(|(d, _)| *d == dataset) {
             for e in scenario(name)["end_firms"].as_array().expect("end firms") {
                 let firm = e["firm"].as_str().expect("firm");
                 if lfp_only(firm) {
-                    assert_eq!(availability(e), 1.0, "{dataset}: {name} hits {firm}");
+                    assert!(untouched(e), "{dataset}: {name} hits {firm}");
                     lfp_checks += 1;
                 }
             }
@@ -207,11 +211,11 @@ fn shipped_scenarios_hit_only_what_they_should() {
             for e in ends {
                 let firm = e["firm"].as_str().expect("firm");
                 if country_of(firm) == "CN" {
-                    assert_eq!(availability(e), 1.0, "{dataset}: {} hits {firm}", s["name"]);
+                    assert!(untouched(e), "{dataset}: {} hits {firm}", s["name"]);
                 }
             }
             assert!(
-                ends.iter().any(|e| availability(e) < 1.0),
+                ends.iter().any(|e| availability(e) < 0.99),
                 "{dataset}: {} hits nothing",
                 s["name"]
             );
