@@ -409,8 +409,7 @@ for comp in ["lithium-chemicals", "nickel-sulfate", "cobalt-sulfate", "manganese
     src, refs = REFINERS[comp]
     need = {c: purchases_of(c) * CATHODE_NEEDS[ch].get(comp, 0) for c, ch in cathode_chem.items()}
     pooled({b: n for b, n in need.items() if n > 0}, comp, {r[0]: r[3] for r in refs}, src)
-# Magnet makers -> separated oxides. Chinese magnet makers buy Chinese oxides (0.9 share
-# pooled would route foreign oxides into China); pooled at world shares like the rest.
+# Magnet makers -> separated oxides, pooled at the world separation shares like the rest.
 src, refs = REFINERS["rare-earth-oxides"]
 pooled({m: purchases_of(m) * MAGNET_REE for m in ["cn-magnets", "cn-magnet-exports", "jp-magnets", "zz-magnets"]},
        "rare-earth-oxides", {r[0]: r[3] for r in refs}, src)
@@ -511,7 +510,7 @@ def write():
             r["share"] = round(r["value"] / tot, 12)
             acc += r["share"]
         rs[-1]["share"] = round(1 - acc, 12)
-    # Merge duplicate (buyer, component, supplier) rows.
+    # No (buyer, component, supplier) row may appear twice.
     seen = {}
     for r in rows:
         k = (r["buyer_id"], r["component"], r["supplier_id"])
