@@ -245,17 +245,24 @@ firm("cn-magnets", "NdFeB magnet makers, China, domestic sales (aggregate, illus
 firm("cn-magnet-exports", "NdFeB magnet makers, China, export sales (aggregate export lane, illustrative)", "CN", "aggregate", group="cn-magnets", recovery=90, source="macropolo-magnets")
 firm("jp-magnets", "NdFeB magnet makers, Japan (aggregate, illustrative)", "JP", "aggregate", recovery=90, source="assumption")
 firm("zz-magnets", "NdFeB magnet makers, other countries (aggregate, illustrative)", "ZZ", "aggregate", recovery=90, source="assumption")
-for o in buy:
-    if o == "bmw":
-        continue
-    # Leapmotor: 38,184,120 USD, 1.0% of its hardware cost, as in leapmotor-jinhua (F-ILL-10).
-    v = 38_184_120 if o == "leapmotor" else veh[o] * 100
+# Auxiliary motors and speakers (steering, seats, wipers, windows) carry NdFeB magnets in every
+# car, BMW's included: 30 USD per EV (ILL F-ILL-08), bought like the traction magnets.
+
+
+def magnets(o, comp, v):
     if firms[o]["country"] == "CN":
-        row(o, "ndfeb-magnet", "cn-magnets", v, 30, "assumption")
+        row(o, comp, "cn-magnets", v, 30, "assumption")
     else:
-        row(o, "ndfeb-magnet", "cn-magnet-exports", v * 0.8, 60, "assumption")
-        row(o, "ndfeb-magnet", "jp-magnets", v * 0.15, 60, "assumption")
-        row(o, "ndfeb-magnet", "zz-magnets", v * 0.05, 60, "assumption")
+        row(o, comp, "cn-magnet-exports", v * 0.8, 60, "assumption")
+        row(o, comp, "jp-magnets", v * 0.15, 60, "assumption")
+        row(o, comp, "zz-magnets", v * 0.05, 60, "assumption")
+
+
+for o in buy:
+    if o != "bmw":
+        # Leapmotor: 38,184,120 USD, 1.0% of its hardware cost, as in leapmotor-jinhua (F-ILL-10).
+        magnets(o, "ndfeb-magnet", 38_184_120 if o == "leapmotor" else veh[o] * 100)
+    magnets(o, "ndfeb-magnet-aux", veh[o] * 30)
 
 # --------------------------------------------------------------------------- materials
 # Cost fractions of a cell (ILL F-ILL-03): cathode 40%, anode 10%, electrolyte 6%, separator 5%.
@@ -537,6 +544,7 @@ COMPONENTS = [
     ("electric-car", "China-made battery-electric car (imported into the EU)", "vehicle", "Illustrative: 40% of China's ~1.25 M plug-in car exports (FACTS F-EV-04) at 24,000 USD"),
     ("cell", "Battery cell", "battery", "LFP, NMC or NCA: each supplier is one maker's lines of one chemistry in one country, so an automaker's rows are its chemistry mix; GWh x 75 USD/kWh (illustrative price)"),
     ("ndfeb-magnet", "NdFeB permanent magnets", "component", "Traction-motor magnets, 100 USD per EV (illustrative); Leapmotor 130 USD, 1% of its hardware cost"),
+    ("ndfeb-magnet-aux", "NdFeB magnets in auxiliary motors and speakers", "component", "Steering, seat, wiper and window motors and speakers, in every car: 30 USD per EV (illustrative)"),
     ("cathode-lfp", "Cathode active material, LFP", "battery material", "China (FACTS F-MAT-06: 99% of LFP cathode)"),
     ("cathode-nmc", "Cathode active material, NMC", "battery material", "China 89.4% of all cathode (Yano, FACTS F-MAT-01)"),
     ("cathode-nca", "Cathode active material, NCA", "battery material", "Japanese makers (illustrative)"),

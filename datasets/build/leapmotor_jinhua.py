@@ -46,7 +46,7 @@ OLD_UPSTREAM = {
     "cd-cobalt-mining", "id-nickel-cobalt-mining", "ph-nickel-mining", "cn-ree-mining",
     "mm-ree-mining", "zz-ree-mining",
 }
-UPSTREAM_COMPONENTS = {"cell", "ndfeb-magnet"}
+UPSTREAM_COMPONENTS = {"cell", "ndfeb-magnet", "ndfeb-magnet-aux"}
 
 # Idempotent: a second run also drops what the first one took from ev.
 OLD_UPSTREAM |= set(ev_firms) - {"leapmotor"}
