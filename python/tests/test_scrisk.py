@@ -103,6 +103,20 @@ def test_dataframes_give_the_report_of_the_dataset_path(cli, tmp_path, dataset, 
         assert r.json == expected
 
 
+@pytest.mark.parametrize("library", sorted(READERS))
+def test_a_generated_network_gives_the_same_report_from_dataframes(cli, tmp_path, library):
+    # A dataset none of the tests was written for: regions, groups, in-house rows, cycles.
+    ds = tmp_path / "generated"
+    g = cli.run("generate", ds, "--firms", "300", "--seed", "7")
+    assert g.returncode == 0, g.stderr
+    expected = cli.report(ds, tmp_path)
+    assert expected["summary"]["firms"] == 300
+    tables = {t: READERS[library](ds / f"{t}.csv") for t in ("firms", "sourcing")}
+    r = scrisk.analyze(**tables, scenarios=ds / "scenarios.toml", name="generated")
+    assert r.json == expected
+    assert r.sweep["regions"].height == len(expected["sweep"]["regions"]) > 0
+
+
 def test_to_pandas_keeps_the_numbers():
     r = scrisk.analyze(EXAMPLE)
     df = r.pairs.to_pandas()
