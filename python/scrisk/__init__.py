@@ -172,7 +172,10 @@ def _write_table(table: Table, directory: Path, name: str) -> None:
     if isinstance(table, pl.DataFrame):
         table.write_csv(target)
     elif hasattr(table, "to_csv") and hasattr(table, "columns"):
-        # pandas: floats are written with repr, which reads back to the same number.
+        # pandas: a named index (set_index("firm_id")) is a column of the table.
+        if any(n is not None for n in table.index.names):
+            table = table.reset_index()
+        # Floats are written with repr, which reads back to the same number.
         table.to_csv(target, index=False)
     else:
         raise TypeError(

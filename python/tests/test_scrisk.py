@@ -117,6 +117,15 @@ def test_a_generated_network_gives_the_same_report_from_dataframes(cli, tmp_path
     assert r.sweep["regions"].height == len(expected["sweep"]["regions"]) > 0
 
 
+def test_a_pandas_index_is_a_column(cli, tmp_path):
+    firms = pd.read_csv(EXAMPLE / "firms.csv").set_index("firm_id")
+    sourcing = pd.read_csv(EXAMPLE / "sourcing.csv").set_index(["buyer_id", "component"])
+    expected = scrisk.analyze(EXAMPLE).json
+    got = scrisk.analyze(firms, sourcing, scenarios=EXAMPLE / "scenarios.toml",
+                         name="example").json
+    assert got == expected
+
+
 def test_to_pandas_keeps_the_numbers():
     r = scrisk.analyze(EXAMPLE)
     df = r.pairs.to_pandas()
