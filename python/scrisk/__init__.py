@@ -218,16 +218,17 @@ def _dataset(
     components: Optional[Table],
     scenarios: Union[None, PathLike, Iterable[Mapping[str, Any]]],
     name: str,
+    dataset_toml: Optional[PathLike] = None,
 ) -> Iterator[Path]:
     """The dataset directory to run on: ``firms`` itself when it is a dataset path, else a
     temporary directory named ``name`` holding the tables."""
     if sourcing is None:
         if not isinstance(firms, (str, os.PathLike)):
             raise TypeError("sourcing is required unless firms is a dataset path")
-        if components is not None or scenarios is not None:
+        if components is not None or scenarios is not None or dataset_toml is not None:
             raise ValueError(
-                "components= and scenarios= go with DataFrames; a dataset directory "
-                "has its own components and scenarios.toml"
+                "components=, scenarios= and dataset_toml= go with DataFrames; a dataset "
+                "directory has its own components, scenarios.toml and dataset.toml"
             )
         yield Path(firms)
         return
@@ -243,6 +244,8 @@ def _dataset(
             shutil.copyfile(scenarios, d / "scenarios.toml")
         elif scenarios is not None:
             (d / "scenarios.toml").write_text(_scenarios_toml(scenarios), encoding="utf-8")
+        if dataset_toml is not None:
+            shutil.copyfile(dataset_toml, d / "dataset.toml")
         yield d
 
 
@@ -399,6 +402,7 @@ def analyze(
     capacity: bool = False,
     *,
     normalize_shares: bool = False,
+    dataset_toml: Optional[PathLike] = None,
     recovery_days: Optional[float] = None,
     sweep: bool = True,
     name: str = "dataset",
@@ -409,7 +413,8 @@ def analyze(
     .parquet paths) with the columns of README.md's dataset table; or ``firms`` is the path of
     a dataset directory or .xlsx workbook and the other tables are left out. ``scenarios`` is a
     list of dicts (``name``, ``cuts``, optional ``description`` and ``duration_days``) or the
-    path of a scenarios.toml. ``cuts`` are ``--cut`` selectors, reported as the scenario
+    path of a scenarios.toml; ``dataset_toml`` the path of a dataset.toml (title, currency,
+    sources, ``[analysis] capacity``) for the tables. ``cuts`` are ``--cut`` selectors, reported as the scenario
     ``cli``; ``capacity`` turns on the capacity model (``--capacity``); ``sweep=False`` skips
     the N-1 sweeps (``--no-sweep``); ``name`` is the dataset's name in the report.
 
@@ -421,7 +426,7 @@ def analyze(
         extra += ["--recovery-days", repr(float(recovery_days))]
     if not sweep:
         extra.append("--no-sweep")
-    with _dataset(firms, sourcing, components, scenarios, name) as path, \
+    with _dataset(firms, sourcing, components, scenarios, name, dataset_toml) as path, \
             tempfile.TemporaryDirectory(prefix="scrisk-out-") as out:
         r = _run(["analyze", str(path), "--out", out, "--format", "both", "--no-progress",
                   *flags, *extra])
@@ -446,13 +451,14 @@ def validate(
     capacity: bool = False,
     *,
     normalize_shares: bool = False,
+    dataset_toml: Optional[PathLike] = None,
     name: str = "dataset",
 ) -> dict:
     """Checks a dataset (``scrisk validate --format json``) and returns its summary (firms,
     components, sourcing rows, end firms, countries, cycles); raises :class:`InputError`
     listing every problem."""
     flags = _input_flags(capacity, normalize_shares)
-    with _dataset(firms, sourcing, components, scenarios, name) as path:
+    with _dataset(firms, sourcing, components, scenarios, name, dataset_toml) as path:
         r = _run(["validate", str(path), "--format", "json", *flags])
         if r.returncode != 0:
             raise _error_from(r, path, r.stderr, r.returncode)
@@ -470,6 +476,7 @@ def whatif(
     days: Optional[float] = None,
     capacity: bool = False,
     normalize_shares: bool = False,
+    dataset_toml: Optional[PathLike] = None,
     name: str = "dataset",
 ) -> str:
     """Answers one what-if question (``scrisk whatif``): returns its markdown answer. For the
@@ -478,7 +485,7 @@ def whatif(
     args = [f"--cut={c}" for c in ([cuts] if isinstance(cuts, str) else cuts)]
     if days is not None:
         args += ["--days", repr(float(days))]
-    with _dataset(firms, sourcing, components, None, name) as path:
+    with _dataset(firms, sourcing, components, None, name, dataset_toml) as path:
         r = _run(["whatif", str(path), *flags, *args])
         if r.returncode != 0:
             raise _problems_or_error(path, flags, r)
@@ -495,6 +502,7 @@ def check(
     today: Optional[str] = None,
     capacity: bool = False,
     normalize_shares: bool = False,
+    dataset_toml: Optional[PathLike] = None,
     name: str = "dataset",
 ) -> CheckResult:
     """Runs the policy gate (``scrisk check --format json``) with the policy file ``policy``
@@ -506,7 +514,7 @@ def check(
         args += ["--policy", str(Path(policy).resolve())]
     if today is not None:
         args += ["--today", str(today)]
-    with _dataset(firms, sourcing, components, scenarios, name) as path, \
+    with _dataset(firms, sourcing, components, scenarios, name, dataset_toml) as path, \
             tempfile.TemporaryDirectory(prefix="scrisk-check-") as empty:
         # Run in an empty directory so that no ./scrisk.toml is picked up.
         r = _run(["check", str(Path(path).resolve()), *flags, *args], cwd=empty)

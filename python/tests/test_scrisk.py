@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
 import sys
 import sysconfig
 import tomllib
@@ -94,13 +95,17 @@ def test_dataframes_give_the_report_of_the_dataset_path(cli, tmp_path, dataset, 
         **tables, scenarios=scenarios, capacity=True, name=dataset.name
     )
     assert r.json == expected
-    # A scenarios.toml path and a LazyFrame do as well.
+    # A scenarios.toml path and a LazyFrame do as well; with the dataset.toml (title, sources,
+    # capacity = true) the markdown report is the committed one too.
     if library == "polars":
         tables["sourcing"] = tables["sourcing"].lazy()
         r = scrisk.analyze(
-            **tables, scenarios=dataset / "scenarios.toml", capacity=True, name=dataset.name
+            **tables, scenarios=dataset / "scenarios.toml", dataset_toml=dataset / "dataset.toml",
+            name=dataset.name,
         )
         assert r.json == expected
+        committed = ROOT / "reports" / f"{dataset.name}.md"
+        assert r.markdown == committed.read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("library", sorted(READERS))
@@ -150,9 +155,13 @@ def test_validate_whatif_and_check_match_the_cli(cli, tmp_path):
         "firms": 11, "components": 9, "sourcing_rows": 18, "end_firms": 2, "countries": 5,
         "cycles": 1,
     }
+    frames = {t: pl.read_csv(EXAMPLE / f"{t}.csv") for t in ("firms", "sourcing")}
+    assert scrisk.validate(**frames) == scrisk.validate(EXAMPLE)
     w = cli.run("whatif", EXAMPLE, "--cut", "country:CN", "--days", "20")
     assert w.returncode == 0, w.stderr
     assert scrisk.whatif(EXAMPLE, cuts=["country:CN"], days=20) == w.stdout
+    assert scrisk.whatif(**frames, cuts=["country:CN"], days=20,
+                         dataset_toml=EXAMPLE / "dataset.toml") == w.stdout
 
     policy = ROOT / "scrisk.toml"
     for dataset in DATASETS:
@@ -165,6 +174,13 @@ def test_validate_whatif_and_check_match_the_cli(cli, tmp_path):
         assert got.findings.height == len(got.json["datasets"][0]["findings"]) + len(
             got.json["policy"]
         )
+
+
+def test_python_m_scrisk_runs_the_binary(cli):
+    r = subprocess.run([sys.executable, "-m", "scrisk", "--version"], capture_output=True,
+                       text=True)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout == cli.run("--version").stdout
 
 
 def test_a_bad_dataset_path_raises_with_file_row_and_column():
