@@ -208,10 +208,24 @@ pub(crate) struct InputArgs {
     pub(crate) capacity: bool,
 }
 
+/// Output formats of `scrisk validate`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ValidateFormat {
+    /// A summary line per valid dataset on stdout; problems on stderr.
+    Text,
+    /// One JSON document on stdout: each dataset's summary, or every problem found in it (file,
+    /// row, column, message, hint; not capped at 50 per file), and the paths that hold no
+    /// dataset. stderr is the same as with text.
+    Json,
+}
+
 #[derive(Debug, Args)]
 pub(crate) struct ValidateArgs {
     #[command(flatten)]
     pub(crate) input: InputArgs,
+    /// How to print the result.
+    #[arg(long, value_enum, default_value_t = ValidateFormat::Text)]
+    pub(crate) format: ValidateFormat,
 }
 
 /// Report formats.

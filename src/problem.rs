@@ -6,11 +6,13 @@
 use std::fmt;
 use std::ops::Range;
 
+use serde::Serialize;
+
 /// How many problems of one file are printed before the rest are summarised.
 pub(crate) const PROBLEMS_PER_FILE: usize = 50;
 
-/// One problem in the input.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+/// One problem in the input. Serialised as is by `scrisk validate --format json`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub(crate) struct Problem {
     /// The file as the user can find it (the dataset path joined with the file name).
     pub(crate) file: String,

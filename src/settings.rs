@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use jiff::civil::Date;
 
 use crate::analysis::AnalysisSettings;
-use crate::cli::{CheckFormat, Cli, Command, Format, InputArgs};
+use crate::cli::{CheckFormat, Cli, Command, Format, InputArgs, ValidateFormat};
 use crate::ingest::LoadOptions;
 use crate::metrics::Thresholds;
 use crate::model::CutSpec;
@@ -22,7 +22,7 @@ const DEFAULT_POLICY: &str = "scrisk.toml";
 /// Validated settings of one command.
 #[derive(Debug)]
 pub(crate) enum Settings {
-    Validate(Input),
+    Validate(Validate),
     Analyze(Analyze),
     Whatif(Whatif),
     Generate(Generate),
@@ -37,6 +37,14 @@ pub(crate) struct Input {
     /// Dataset directories, workbooks, or directories of datasets, as given.
     pub(crate) paths: Vec<PathBuf>,
     pub(crate) load: LoadOptions,
+}
+
+/// `scrisk validate`.
+#[derive(Debug)]
+pub(crate) struct Validate {
+    pub(crate) input: Input,
+    /// `--format json`: one JSON document on stdout instead of summary lines.
+    pub(crate) json: bool,
 }
 
 /// `scrisk analyze`.
@@ -109,7 +117,10 @@ impl Settings {
     /// Resolves the command line; `Err` holds every problem found (the policy file's).
     pub(crate) fn resolve(cli: Cli) -> Result<Settings, Vec<Problem>> {
         Ok(match cli.command {
-            Command::Validate(a) => Settings::Validate(input(a.input)),
+            Command::Validate(a) => Settings::Validate(Validate {
+                input: input(a.input),
+                json: a.format == ValidateFormat::Json,
+            }),
             Command::Analyze(a) => Settings::Analyze(Analyze {
                 input: input(a.input),
                 out: a.out,

@@ -24,6 +24,12 @@ use crate::text::plural;
 /// Expands the command-line paths into dataset directories, reporting paths that hold none.
 /// The status is `Error` when some path held no dataset.
 fn discover(paths: &[PathBuf], out: &mut Out) -> (Vec<PathBuf>, ExitStatus) {
+    let (dirs, problems) = discover_or_problems(paths, out);
+    (dirs, ExitStatus::error_if(!problems.is_empty()))
+}
+
+/// [`discover`], keeping the problems (paths that hold no dataset) after printing them.
+fn discover_or_problems(paths: &[PathBuf], out: &mut Out) -> (Vec<PathBuf>, Vec<Problem>) {
     let mut dirs = Vec::new();
     let mut problems = Vec::new();
     for p in paths {
@@ -33,18 +39,28 @@ fn discover(paths: &[PathBuf], out: &mut Out) -> (Vec<PathBuf>, ExitStatus) {
         }
     }
     out.problems(&problems);
-    (dirs, ExitStatus::error_if(!problems.is_empty()))
+    (dirs, problems)
 }
 
 /// Loads one dataset and builds its graph, printing its notes, or its problems and a summary.
 fn load(dir: &Path, opts: LoadOptions, out: &mut Out) -> Option<(Dataset, SupplyGraph)> {
+    load_or_problems(dir, opts, out).ok()
+}
+
+/// [`load`], keeping the problems for a caller that reports them again (`validate --format
+/// json`).
+fn load_or_problems(
+    dir: &Path,
+    opts: LoadOptions,
+    out: &mut Out,
+) -> Result<(Dataset, SupplyGraph), Vec<Problem>> {
     match ingest::load(dir, opts) {
         Ok(ds) => {
             for n in &ds.notes {
                 out.diag(&format!("warning: {}: {}\n", n.file, n.message));
             }
             let g = SupplyGraph::build(&ds);
-            Some((ds, g))
+            Ok((ds, g))
         }
         Err(problems) => {
             out.problems(&problems);
@@ -54,7 +70,7 @@ fn load(dir: &Path, opts: LoadOptions, out: &mut Out) -> Option<(Dataset, Supply
                 plural(problems.len(), "problem", "problems"),
                 if problems.len() == 1 { "it" } else { "them" }
             ));
-            None
+            Err(problems)
         }
     }
 }

@@ -52,6 +52,37 @@ fn validate_prints_one_summary_line() {
 }
 
 #[test]
+fn validate_as_json_gives_the_counts_of_the_summary_line() {
+    let ctx = TestContext::new();
+    let run = ctx.validate(EXAMPLE).format_json().run();
+    run.assert_ok();
+    assert!(run.stderr.is_empty(), "{}", run.stderr);
+    let doc = run.stdout_json();
+    assert_eq!(doc["problems"], serde_json::json!([]));
+    let ds = &doc["datasets"][0];
+    assert_eq!(ds["path"], EXAMPLE);
+    assert_eq!(ds["valid"], true);
+    assert_eq!(ds["problems"], serde_json::json!([]));
+    // The numbers of the text line checked in validate_prints_one_summary_line.
+    assert_eq!(
+        ds["summary"],
+        serde_json::json!({"firms": 11, "components": 9, "sourcing_rows": 18, "end_firms": 2,
+            "countries": 5, "cycles": 1})
+    );
+}
+
+#[test]
+fn validate_as_json_lists_a_path_without_datasets() {
+    let ctx = TestContext::new();
+    let run = ctx.validate("no/such/dir").format_json().run();
+    run.assert_error();
+    let doc = run.stdout_json();
+    assert_eq!(doc["datasets"], serde_json::json!([]));
+    assert_eq!(doc["problems"][0]["file"], "no/such/dir");
+    assert!(run.stderr.contains("no/such/dir"), "{}", run.stderr);
+}
+
+#[test]
 fn a_missing_path_is_an_error() {
     let ctx = TestContext::new();
     scrisk_snapshot!("missing_path", ctx.validate("no/such/dir")).assert_error();

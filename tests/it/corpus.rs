@@ -52,6 +52,7 @@ fn every_bad_case_is_reported_and_writes_nothing() {
             );
         }
         insta::assert_snapshot!(format!("bad_{name}"), validate.snapshot());
+        same_problems_as_json(&ctx, &case, &validate.stderr);
 
         // analyze reports the same problems and writes no report.
         let analyze = ctx.analyze(&case).format_both().run();
@@ -63,6 +64,59 @@ fn every_bad_case_is_reported_and_writes_nothing() {
             analyze.written()
         );
     }
+}
+
+/// `validate --format json` prints the same problems on stderr as the text format and lists
+/// each of them, with its file, row and column, in the document on stdout: every problem line
+/// of the text (which shows 50 per file) is a line rebuilt from the JSON fields of one.
+fn same_problems_as_json(ctx: &TestContext, case: &std::path::Path, text_stderr: &str) {
+    let name = case.display();
+    let run = ctx.validate(case).format_json().run();
+    run.assert_error();
+    assert_eq!(run.stderr, text_stderr, "{name}");
+    let doc = run.stdout_json();
+    assert_eq!(doc["problems"], serde_json::json!([]), "{name}");
+    let datasets = doc["datasets"].as_array().expect("datasets");
+    assert_eq!(datasets.len(), 1, "{name}");
+    assert_eq!(datasets[0]["valid"], false, "{name}");
+    assert!(datasets[0]["summary"].is_null(), "{name}");
+    let rebuilt: Vec<String> = datasets[0]["problems"]
+        .as_array()
+        .expect("problems")
+        .iter()
+        .filter(|p| p["omitted"] == 0)
+        .map(|p| {
+            let file = p["file"].as_str().expect("file");
+            let unit = if file.ends_with(".toml") {
+                "line"
+            } else {
+                "row"
+            };
+            let place = match (p["row"].as_u64(), p["column"].as_str()) {
+                (Some(r), Some(c)) => format!(" {unit} {r}, column {c}"),
+                (Some(r), None) => format!(" {unit} {r}"),
+                (None, Some(c)) => format!(", column {c}"),
+                (None, None) => String::new(),
+            };
+            format!(
+                "error: {file}{place}: {}",
+                p["message"].as_str().expect("message")
+            )
+        })
+        .collect();
+    let printed: Vec<&str> = text_stderr
+        .lines()
+        .filter(|l| l.starts_with("error: "))
+        .filter(|l| !l.ends_with("more problems not shown") && !l.ends_with("and run again"))
+        .collect();
+    assert!(!printed.is_empty(), "{name}");
+    for line in &printed {
+        assert!(
+            rebuilt.iter().any(|r| r == line),
+            "{name}: `{line}` is not in the JSON:\n{rebuilt:#?}"
+        );
+    }
+    assert!(rebuilt.len() >= printed.len(), "{name}");
 }
 
 #[test]
