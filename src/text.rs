@@ -149,6 +149,16 @@ pub(crate) fn days(v: f64) -> String {
     }
 }
 
+/// Days with their noun: `1 day`, `30 days`, `2.5 days` (as [`days`] writes them).
+pub(crate) fn n_days(v: f64) -> String {
+    let d = days(v);
+    if d == "1" {
+        "1 day".into()
+    } else {
+        format!("{d} days")
+    }
+}
+
 /// A money amount in compact form: `1.23 bn`, `456.7 m`, `12.5 k`, plain below a thousand, and
 /// `0` for zero.
 pub(crate) fn money(v: f64) -> String {
@@ -229,6 +239,10 @@ mod tests {
         assert_eq!(days(29.96), "30");
         assert_eq!(days(141.14), "141.1");
         assert_eq!(days(-0.0), "0");
+        assert_eq!(
+            (n_days(1.0), n_days(1.04), n_days(2.0)),
+            ("1 day".into(), "1 day".into(), "2 days".into())
+        );
         assert_eq!(group_thousands("-1234.5"), "-1,234.5");
         assert_eq!(whole(6600.4), "6600");
         assert_eq!(whole(-0.0), "0");

@@ -136,15 +136,11 @@ pub(super) fn diagram(c: &Ctx, out: &mut String) {
     }
     w!(
         out,
-        "{} stops {} completely. Every supply path between them:\n",
+        "{} stops {} completely. Every supply path between them, as a table (supplier → buyer) and as a diagram (the same, for renderers with Mermaid):\n",
         c.f.firm(p.firm),
         c.f.firm_list(&p.stops)
     );
     let edges = p.edges(ds);
-    w!(
-        out,
-        "The same paths as a table (supplier → buyer), for renderers without Mermaid:\n"
-    );
     MdTable::new([("supplier", L), ("component", L), ("buyer", L)]).write(
         out,
         edges

@@ -10,7 +10,7 @@ use crate::highlights::{view_hhi, view_level, SingleSourced, View};
 use crate::metrics::{effective_number, Level};
 use crate::model::country::CRMA_MAX_THIRD_COUNTRY;
 use crate::model::FirmIdx;
-use crate::text::{self, cell, days, hhi, pct, plural};
+use crate::text::{self, cell, days, hhi, n_days, pct, plural};
 
 /// End firms whose single-sourcing gets a bullet of its own.
 const SINGLE_SOURCE_SHOWN: usize = 3;
@@ -385,9 +385,9 @@ fn stock_needs(c: &Ctx, bullets: &mut Vec<String>) {
             });
             if n.extra_days > 0.0 {
                 format!(
-                    "{}: {} more days at {}{ttr}",
+                    "{}: {} more at {}{ttr}",
                     aggregate_marked(c, n.firm),
-                    days(n.extra_days),
+                    n_days(n.extra_days),
                     super::summary::firms_capped(c, &n.short)
                 )
             } else {

@@ -5,7 +5,7 @@ use super::{capitalised, Ctx, Fmt, ANNUAL, ANNUAL_COLUMN, DOCS, EVENT, LONG_TABL
 use crate::highlights::{finding_order, Severity, Verdict};
 use crate::model::Dataset;
 use crate::report::table::{Align::Left as L, Align::Right as R, MdTable};
-use crate::text::{days, md, pct, plural};
+use crate::text::{days, md, n_days, pct, plural};
 use crate::whatif::capacity::Outcome;
 use crate::whatif::scenario::{EndFirmImpact, ScenarioResult};
 
@@ -113,7 +113,7 @@ pub(super) fn verdict(v: Verdict) -> String {
     match v {
         Verdict::NotHit => "not hit".into(),
         Verdict::Covered => "covered by stock".into(),
-        Verdict::Short(d) => format!("short for {} days", days(d)),
+        Verdict::Short(d) => format!("short for {}", n_days(d)),
     }
 }
 

@@ -8,7 +8,7 @@ use std::fmt::Write;
 use super::{Ctx, ANNUAL, EVENT};
 use crate::highlights::{Lead, Verdict};
 use crate::report::table::{write_dynamic, Align, Align::Left as L, Align::Right as R};
-use crate::text::{cell, days, md, pct};
+use crate::text::{cell, days, md, n_days, pct};
 
 /// End firms named in a scenario's summary line.
 const END_FIRMS_NAMED: usize = 4;
@@ -77,9 +77,9 @@ fn scenario_line(c: &Ctx, i: usize) -> String {
             Verdict::Short(d) => Some((
                 e.time_weighted_loss,
                 format!(
-                    "{} short for {} days (losing {})",
+                    "{} short for {} (losing {})",
                     cell(&c.a.ds.firms[e.firm].id),
-                    days(d),
+                    n_days(d),
                     pct(e.loss)
                 ),
             )),
@@ -158,9 +158,9 @@ fn firm_line(c: &Ctx, i: usize) -> String {
         if n.extra_days > 0.0 {
             let _ = write!(
                 line,
-                "; {} short, {} more days of stock would cover it",
+                "; {} short, {} more of stock would cover it",
                 firms_capped(c, &n.short),
-                days(n.extra_days)
+                n_days(n.extra_days)
             );
         } else {
             let _ = write!(line, "; stock covers its time to recover");
