@@ -414,13 +414,7 @@ impl Highlights {
             single_source: single_source(a),
             hidden_chart: hidden_chart(ds, &w.hidden, hidden.first().copied()),
             hidden,
-            unverified_sources: (ds.meta.sources.iter().enumerate())
-                .filter(|(_, s)| {
-                    s.status.as_deref().and_then(SourceStatus::parse)
-                        == Some(SourceStatus::Unverified)
-                })
-                .map(|(i, _)| i)
-                .collect(),
+            unverified_sources: unverified_sources(ds),
             cycles: a.g.cycles().count(),
             sweep_firms,
             chokepoints,
@@ -429,6 +423,16 @@ impl Highlights {
             by_concentration,
         }
     }
+}
+
+/// Indices into `meta.sources` tagged [`SourceStatus::Unverified`].
+fn unverified_sources(ds: &Dataset) -> Vec<usize> {
+    (ds.meta.sources.iter().enumerate())
+        .filter(|(_, s)| {
+            s.status.as_deref().and_then(SourceStatus::parse) == Some(SourceStatus::Unverified)
+        })
+        .map(|(i, _)| i)
+        .collect()
 }
 
 /// Scenarios and firm-sweep entries with a loss over the event, by [`finding_order`]; the first
@@ -466,7 +470,8 @@ fn provenance(a: &Analysis, lead: Lead) -> Option<Provenance> {
     let (starts, ends): (Vec<FirmIdx>, Vec<FirmIdx>) = match lead {
         Lead::Scenario(i) => {
             let cuts = &ds.scenarios.get(i)?.cuts;
-            let mut starts: Vec<FirmIdx> = cuts.iter().flat_map(|c| c.firms.clone()).collect();
+            let mut starts: Vec<FirmIdx> =
+                cuts.iter().flat_map(|c| c.firms.iter().copied()).collect();
             starts.extend(
                 (cuts.iter().flat_map(|c| c.rows.iter())).map(|&r| ds.sourcing[r].supplier),
             );
