@@ -5,12 +5,13 @@
 
 use std::fmt::Write;
 
+use super::summary::more_days;
 use super::{Ctx, ANNUAL, EVENT};
 use crate::highlights::{view_hhi, view_level, SingleSourced, View};
 use crate::metrics::{effective_number, Level};
 use crate::model::country::CRMA_MAX_THIRD_COUNTRY;
 use crate::model::FirmIdx;
-use crate::text::{self, cell, days, hhi, n_days, pct, plural};
+use crate::text::{self, cell, days, hhi, pct, plural};
 
 /// End firms whose single-sourcing gets a bullet of its own.
 const SINGLE_SOURCE_SHOWN: usize = 3;
@@ -23,14 +24,15 @@ const COUNTRY_COMPONENTS_NAMED: usize = 12;
 pub(super) fn findings(c: &Ctx, out: &mut String) {
     w!(out, "## Key findings\n");
     let mut bullets: Vec<String> = Vec::new();
+    // What an outage costs first, then how the supply base is built.
+    whatif(c, &mut bullets);
+    stock_needs(c, &mut bullets);
+    coverage(c, &mut bullets);
     single_source(c, &mut bullets);
     concentration(c, &mut bullets);
     dominant_country(c, &mut bullets);
     crma(c, &mut bullets);
     in_house(c, &mut bullets);
-    whatif(c, &mut bullets);
-    stock_needs(c, &mut bullets);
-    coverage(c, &mut bullets);
     if bullets.is_empty() {
         bullets.push(
             "No single-source pair, no highly concentrated component and no chokepoint.".into(),
@@ -385,9 +387,9 @@ fn stock_needs(c: &Ctx, bullets: &mut Vec<String>) {
             });
             if n.extra_days > 0.0 {
                 format!(
-                    "{}: {} more at {}{ttr}",
+                    "{}: {} at {}{ttr}",
                     aggregate_marked(c, n.firm),
-                    n_days(n.extra_days),
+                    more_days(n.extra_days),
                     super::summary::firms_capped(c, &n.short)
                 )
             } else {

@@ -158,9 +158,9 @@ fn firm_line(c: &Ctx, i: usize) -> String {
         if n.extra_days > 0.0 {
             let _ = write!(
                 line,
-                "; {} short, {} more of stock would cover it",
+                "; {} short, {} of stock would cover it",
                 firms_capped(c, &n.short),
-                n_days(n.extra_days)
+                more_days(n.extra_days)
             );
         } else {
             let _ = write!(line, "; stock covers its time to recover");
@@ -168,6 +168,16 @@ fn firm_line(c: &Ctx, i: usize) -> String {
     }
     let _ = write!(line, "; {ANNUAL} {}.", c.f.value(e.value_at_risk));
     line
+}
+
+/// "1 more day", "30 more days".
+pub(super) fn more_days(v: f64) -> String {
+    let d = days(v);
+    if d == "1" {
+        "1 more day".into()
+    } else {
+        format!("{d} more days")
+    }
 }
 
 /// The first end firms by id, then how many more ("all N end firms" when that is every one).
