@@ -160,11 +160,12 @@ pub(crate) fn n_days(v: f64) -> String {
 }
 
 /// A money amount in compact form: `1.23 bn`, `456.7 m`, `12.5 k`, plain below a thousand, and
-/// `0` for zero.
+/// `0` for what rounds to zero.
 pub(crate) fn money(v: f64) -> String {
     let v = clean(v);
     let a = v.abs();
-    if a == 0.0 {
+    if a < 0.005 {
+        // Rounds to 0.00: written as the zero it shows.
         "0".into()
     } else if a >= 1e9 {
         format!("{:.2} bn", v / 1e9)
@@ -235,6 +236,7 @@ mod tests {
         assert_eq!(money(12_500.0), "12.5 k");
         assert_eq!(money(-0.0), "0");
         assert_eq!(money(0.5), "0.50");
+        assert_eq!((money(0.004), money(-0.001)), ("0".into(), "0".into()));
         assert_eq!(days(30.0), "30");
         assert_eq!(days(29.96), "30");
         assert_eq!(days(141.14), "141.1");

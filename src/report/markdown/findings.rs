@@ -103,6 +103,8 @@ fn concentration(c: &Ctx, bullets: &mut Vec<String>) {
     let by_country = views.iter().filter(|&&v| v == View::Country).count();
     let basis = if by_country == 0 {
         "by supplier".to_string()
+    } else if by_country == views.len() {
+        "by country, as every component has an aggregate supplier (a whole industry, whose supplier HHI is an artefact)".to_string()
     } else {
         format!(
             "by supplier, or by country for the {by_country} with an aggregate supplier (a whole industry, whose supplier HHI is an artefact)"

@@ -125,7 +125,7 @@ fn firm_line(c: &Ctx, i: usize) -> String {
     let firm = &c.a.ds.firms[f];
     let who = if firm.is_aggregate() {
         format!(
-            "all of {} (an aggregate: a whole industry, {})",
+            "all of {} (a whole industry, {})",
             c.f.firm(f),
             cell(&firm.country)
         )
