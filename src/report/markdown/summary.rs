@@ -104,6 +104,18 @@ fn scenario_line(c: &Ctx, i: usize) -> String {
         if more > 0 {
             let _ = write!(line, " and {more} more");
         }
+        // The longest shortfall is the extra stock that carries every end firm through.
+        let longest = (s.end_firms.iter())
+            .filter_map(|e| match Verdict::of(e) {
+                Verdict::Short(d) => Some(d),
+                _ => None,
+            })
+            .fold(0.0, f64::max);
+        let _ = write!(
+            line,
+            "; {} of stock at the end firms would cover it",
+            more_days(longest)
+        );
     }
     if covered > 0 {
         let _ = write!(
