@@ -22,6 +22,8 @@ pub(crate) struct Analysis<'a> {
     pub(crate) whatif: WhatIf,
     /// Data coverage of each end firm, in `g.end_firms` order.
     pub(crate) coverage: Vec<(FirmIdx, f64)>,
+    /// Coverage followed up to the chain starts, in `g.end_firms` order.
+    pub(crate) deep_coverage: Vec<metrics::DeepCoverage>,
 }
 
 impl<'a> Analysis<'a> {
@@ -42,6 +44,7 @@ impl<'a> Analysis<'a> {
             .iter()
             .map(|&e| (e, metrics::coverage(ds, g, e)))
             .collect();
+        let deep_coverage = metrics::deep_coverage(ds, g);
         observer.phase_done("coverage");
         Ok(Analysis {
             ds,
@@ -49,6 +52,7 @@ impl<'a> Analysis<'a> {
             metrics,
             whatif,
             coverage,
+            deep_coverage,
         })
     }
 

@@ -13,10 +13,18 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::analysis::Analysis;
 use crate::graph::SupplyGraph;
-use crate::metrics::{ComponentMetrics, Exposure, PairMetrics};
+use crate::metrics::{ComponentMetrics, Exposure, Level, PairMetrics};
+use crate::model::country::is_other;
 use crate::model::{CompIdx, Dataset, FirmIdx};
-use crate::whatif::scenario::ScenarioResult;
+use crate::whatif::scenario::{EndFirmImpact, ScenarioResult};
 use crate::whatif::sweep::SweepEntry;
+
+/// Findings the one-screen summary leads with, at most.
+pub(crate) const LEADS: usize = 5;
+/// Chokepoints whose extra stock need is worked out.
+pub(crate) const STOCK_NEEDS: usize = 5;
+/// Below this share lost an end firm counts as untouched.
+const NO_LOSS: f64 = 1e-9;
 
 /// What a finding is ranked by (see [`finding_order`]).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -75,6 +83,109 @@ fn ranked<T>(
     idx
 }
 
+/// The entries after `order[0]` that tie with it on both numbers of [`finding_order`] (only the
+/// id tells them apart): the report says "tied with …" rather than let the id pick silently.
+fn ties<T>(items: &[T], order: &[usize], severity: impl Fn(&T) -> Severity) -> Vec<usize> {
+    let Some(&first) = order.first() else {
+        return Vec::new();
+    };
+    let lead = severity(&items[first]);
+    order[1..]
+        .iter()
+        .copied()
+        .take_while(|&i| {
+            let s = severity(&items[i]);
+            s.event_loss == lead.event_loss && s.value_at_risk == lead.value_at_risk
+        })
+        .collect()
+}
+
+/// The first of a ranking and the entries tied with it.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Pick {
+    pub(crate) first: usize,
+    /// Entries equal to `first` on event loss and annual output at risk, in id order.
+    pub(crate) tied: Vec<usize>,
+}
+
+/// The first of `order` (if any) with its ties.
+fn pick<T>(items: &[T], order: &[usize], severity: impl Fn(&T) -> Severity) -> Option<Pick> {
+    order.first().map(|&first| Pick {
+        first,
+        tied: ties(items, order, severity),
+    })
+}
+
+/// What an end firm's stock does for it under a scenario (MODEL §6).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Verdict {
+    /// The scenario takes nothing from it.
+    NotHit,
+    /// It would lose output, but its stock lasts until the cut firms recover (TTS ≥ TTR).
+    Covered,
+    /// Its stock runs out this many days before the cut firms recover (TTR − TTS).
+    Short(f64),
+}
+
+impl Verdict {
+    /// The verdict of one end firm's impact.
+    pub(crate) fn of(e: &EndFirmImpact) -> Verdict {
+        if e.loss < NO_LOSS {
+            Verdict::NotHit
+        } else if e.exposure_days > 0.0 {
+            Verdict::Short(e.exposure_days)
+        } else {
+            Verdict::Covered
+        }
+    }
+}
+
+/// A finding the summary leads with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Lead {
+    /// Index into `whatif.scenarios`.
+    Scenario(usize),
+    /// Index into `whatif.sweeps.firms`.
+    Firm(usize),
+}
+
+/// The extra stock that would carry the end firms through a chokepoint's time to recover.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct StockNeed {
+    /// Index into `whatif.sweeps.firms`.
+    pub(crate) entry: usize,
+    pub(crate) firm: FirmIdx,
+    /// Its time to recover, where known (recorded, or its `recovery_days`).
+    pub(crate) ttr_days: Option<f64>,
+    /// The largest TTR − TTS over the end firms it leaves short: days of extra stock, on the
+    /// best-buffered path from it, that would cover its time to recover; 0 when stock does.
+    pub(crate) extra_days: f64,
+    /// The end firms whose stock runs out first, sorted.
+    pub(crate) short: Vec<FirmIdx>,
+}
+
+/// How much of a finding's supply paths rests on rows of each kind of source (the optional
+/// `source` column of sourcing): purchase value (or share, without values) of the sourcing
+/// rows on every path from the cut firms to the end firms that lose output.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Provenance {
+    pub(crate) total: f64,
+    /// Rows whose source has status `R` (unverified).
+    pub(crate) unverified: f64,
+    /// Rows without a source.
+    pub(crate) unsourced: f64,
+}
+
+/// How a component's concentration is read in the report's findings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum View {
+    /// By supplier HHI: every supplier is a firm.
+    Supplier,
+    /// By country HHI: some supplier is an aggregate (a whole industry), whose supplier HHI is
+    /// an artefact.
+    Country,
+}
+
 /// A source's verification status as the dataset's author tags it in `dataset.toml` (the tags
 /// of the research notes the shipped datasets are built from).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -119,6 +230,8 @@ pub(crate) struct SingleSource {
     /// The single-sourced component of the largest value (ties: the smaller component).
     pub(crate) component: CompIdx,
     pub(crate) supplier: FirmIdx,
+    /// Other single-sourced components of the same value, in component order.
+    pub(crate) tied: Vec<CompIdx>,
     pub(crate) amount: SingleSourced,
 }
 
@@ -182,18 +295,40 @@ impl ChokepointPaths {
 pub(crate) struct Highlights {
     /// The firm of each firm-sweep entry (its key is the firm's id), in sweep order.
     pub(crate) sweep_firms: Vec<FirmIdx>,
-    /// Firm-sweep entry leading by [`finding_order`] among those with annual output at risk.
-    pub(crate) most_critical: Option<usize>,
+    /// Firm-sweep entry leading by [`finding_order`] among the firms that are not aggregates
+    /// with annual output at risk, and the entries tied with it.
+    pub(crate) most_critical: Option<Pick>,
     /// Firm-sweep entries that stop an end firm completely, by [`finding_order`].
     pub(crate) chokepoints: Vec<usize>,
     /// Paths from the first chokepoint.
     pub(crate) paths: Option<ChokepointPaths>,
-    /// Country-sweep entry leading by [`finding_order`] among those with annual output at risk.
-    pub(crate) worst_country: Option<usize>,
-    /// Scenario leading by [`finding_order`] among those with annual output at risk.
-    pub(crate) worst_scenario: Option<usize>,
-    /// `metrics.components` by supplier HHI, then weight, descending, then component.
+    /// Country-sweep entry leading by [`finding_order`] among those with annual output at risk,
+    /// other/unknown codes (`XA`–`XZ`, `ZZ`) left out, and the entries tied with it.
+    pub(crate) worst_country: Option<Pick>,
+    /// Scenario leading by [`finding_order`] among those with annual output at risk, and the
+    /// scenarios tied with it.
+    pub(crate) worst_scenario: Option<Pick>,
+    /// The summary's findings: scenarios and firm-sweep entries with a loss over the event, by
+    /// [`finding_order`], at most [`LEADS`].
+    pub(crate) leads: Vec<Lead>,
+    /// The firm sweep by [`finding_order`] (the report's table order; JSON keeps §7's).
+    pub(crate) firm_order: Vec<usize>,
+    /// Per lead (same order): its provenance, when the dataset's sourcing cites sources and
+    /// the lead's paths are known.
+    pub(crate) provenance: Vec<Option<Provenance>>,
+    /// Extra stock for the first [`STOCK_NEEDS`] chokepoints; empty when the sweep did not
+    /// record recovery gaps.
+    pub(crate) stock_needs: Vec<StockNeed>,
+    /// The same for each firm among the leads (chokepoint or not), in lead order; empty when
+    /// the sweep did not record recovery gaps.
+    pub(crate) lead_needs: Vec<StockNeed>,
+    /// How each of `metrics.components` is read (same order).
+    pub(crate) views: Vec<View>,
+    /// `metrics.components` by the HHI of their view, then weight, descending, then component.
     pub(crate) by_concentration: Vec<usize>,
+    /// Components (indices into `metrics.components`) above the EU CRMA benchmark: one
+    /// country outside the EU, not other/unknown, supplies more than 65%; by share descending.
+    pub(crate) above_crma: Vec<usize>,
     /// The component most dependent on one country (share, then weight, then component).
     pub(crate) most_country_dependent: Option<usize>,
     pub(crate) dominant_country: Option<DominantCountry>,
@@ -214,12 +349,13 @@ impl Highlights {
     /// Selects the highlights of an analysis.
     pub(crate) fn compute(a: &Analysis) -> Highlights {
         let w = &a.whatif;
+        let ds = a.ds;
         let sweep_firms: Vec<FirmIdx> = w
             .sweeps
             .firms
             .iter()
             .map(|e| {
-                a.ds.firm_index(&e.key)
+                ds.firm_index(&e.key)
                     .expect("the firm sweep is keyed by firm id")
             })
             .collect();
@@ -231,43 +367,246 @@ impl Highlights {
         );
         let paths = chokepoints.first().map(|&i| {
             let e = &w.sweeps.firms[i];
-            chokepoint_paths(a.g, a.ds.firms.len(), i, sweep_firms[i], &e.chokepoint_for)
+            chokepoint_paths(a.g, ds.firms.len(), i, sweep_firms[i], &e.chokepoint_for)
         });
-        let by_concentration = by_concentration(&a.metrics.components);
-        let hidden = hidden_order(&w.hidden);
+        let views = views(ds, &a.metrics.components);
+        let by_concentration = by_concentration(&a.metrics.components, &views);
+        let hidden = hidden_order(ds, &w.hidden);
+        let firms = &w.sweeps.firms;
+        let real = |e: &SweepEntry| {
+            has_var(e)
+                && !ds
+                    .firm_index(&e.key)
+                    .is_some_and(|f| ds.firms[f].is_aggregate())
+        };
+        let critical = ranked(firms, real, Severity::of_entry);
+        let countries = &w.sweeps.countries;
+        let worst_countries = ranked(
+            countries,
+            |e| has_var(e) && !is_other(&e.key),
+            Severity::of_entry,
+        );
+        let scenarios = ranked(
+            &w.scenarios,
+            |s| s.total_value_at_risk > 0.0,
+            Severity::of_scenario,
+        );
+        let leads = leads(a);
         Highlights {
-            most_critical: ranked(&w.sweeps.firms, has_var, Severity::of_entry)
-                .first()
-                .copied(),
-            worst_country: ranked(&w.sweeps.countries, has_var, Severity::of_entry)
-                .first()
-                .copied(),
-            worst_scenario: ranked(
-                &w.scenarios,
-                |s| s.total_value_at_risk > 0.0,
-                Severity::of_scenario,
-            )
-            .first()
-            .copied(),
+            most_critical: pick(firms, &critical, Severity::of_entry),
+            worst_country: pick(countries, &worst_countries, Severity::of_entry),
+            worst_scenario: pick(&w.scenarios, &scenarios, Severity::of_scenario),
+            provenance: leads.iter().map(|&l| provenance(a, l)).collect(),
+            firm_order: ranked(firms, |_| true, Severity::of_entry),
+            stock_needs: stock_needs(a, chokepoints.iter().take(STOCK_NEEDS), &sweep_firms),
+            lead_needs: stock_needs(
+                a,
+                leads.iter().filter_map(|l| match l {
+                    Lead::Firm(i) => Some(i),
+                    Lead::Scenario(_) => None,
+                }),
+                &sweep_firms,
+            ),
+            leads,
             most_country_dependent: most_country_dependent(&a.metrics.components),
-            dominant_country: dominant_country(&a.metrics.components),
+            above_crma: above_crma(ds, &a.metrics.components),
+            dominant_country: dominant_country(ds, &a.metrics.components),
             single_source: single_source(a),
-            hidden_chart: hidden_chart(&w.hidden, hidden.first().copied()),
+            hidden_chart: hidden_chart(ds, &w.hidden, hidden.first().copied()),
             hidden,
-            unverified_sources: (a.ds.meta.sources.iter().enumerate())
-                .filter(|(_, s)| {
-                    s.status.as_deref().and_then(SourceStatus::parse)
-                        == Some(SourceStatus::Unverified)
-                })
-                .map(|(i, _)| i)
-                .collect(),
+            unverified_sources: unverified_sources(ds),
             cycles: a.g.cycles().count(),
             sweep_firms,
             chokepoints,
             paths,
+            views,
             by_concentration,
         }
     }
+}
+
+/// Indices into `meta.sources` tagged [`SourceStatus::Unverified`].
+fn unverified_sources(ds: &Dataset) -> Vec<usize> {
+    (ds.meta.sources.iter().enumerate())
+        .filter(|(_, s)| {
+            s.status.as_deref().and_then(SourceStatus::parse) == Some(SourceStatus::Unverified)
+        })
+        .map(|(i, _)| i)
+        .collect()
+}
+
+/// Scenarios and firm-sweep entries with a loss over the event, by [`finding_order`]; the first
+/// [`LEADS`].
+fn leads(a: &Analysis) -> Vec<Lead> {
+    let w = &a.whatif;
+    let mut all: Vec<(Lead, Severity)> = Vec::new();
+    for (i, s) in w.scenarios.iter().enumerate() {
+        all.push((Lead::Scenario(i), Severity::of_scenario(s)));
+    }
+    for (i, e) in w.sweeps.firms.iter().enumerate() {
+        all.push((Lead::Firm(i), Severity::of_entry(e)));
+    }
+    all.retain(|(_, s)| s.event_loss > 0.0);
+    // A scenario and a firm may share an id: scenarios first among equals, so the order is
+    // total.
+    all.sort_by(|a, b| {
+        finding_order(&a.1, &b.1).then_with(|| match (a.0, b.0) {
+            (Lead::Scenario(x), Lead::Scenario(y)) | (Lead::Firm(x), Lead::Firm(y)) => x.cmp(&y),
+            (Lead::Scenario(_), Lead::Firm(_)) => Ordering::Less,
+            (Lead::Firm(_), Lead::Scenario(_)) => Ordering::Greater,
+        })
+    });
+    all.into_iter().take(LEADS).map(|(l, _)| l).collect()
+}
+
+/// The provenance of a lead's supply paths; `None` when no sourcing row cites a source, or
+/// the lead's cuts are not the dataset's (the command line's scenario).
+fn provenance(a: &Analysis, lead: Lead) -> Option<Provenance> {
+    let ds = a.ds;
+    if ds.row_sources.sourcing.is_empty() {
+        return None;
+    }
+    let w = &a.whatif;
+    let (starts, ends): (Vec<FirmIdx>, Vec<FirmIdx>) = match lead {
+        Lead::Scenario(i) => {
+            let cuts = &ds.scenarios.get(i)?.cuts;
+            let mut starts: Vec<FirmIdx> =
+                cuts.iter().flat_map(|c| c.firms.iter().copied()).collect();
+            starts.extend(
+                (cuts.iter().flat_map(|c| c.rows.iter())).map(|&r| ds.sourcing[r].supplier),
+            );
+            let ends = (w.scenarios[i].end_firms.iter())
+                .filter(|e| matches!(Verdict::of(e), Verdict::Short(_)))
+                .map(|e| e.firm)
+                .collect();
+            (starts, ends)
+        }
+        Lead::Firm(i) => {
+            let f = ds.firm_index(&w.sweeps.firms[i].key)?;
+            let mut ends: Vec<FirmIdx> = (w.recovery.iter().find(|r| r.firm == f))
+                .map(|r| r.short.iter().map(|g| g.end_firm).collect())
+                .unwrap_or_default();
+            ends.extend(w.sweeps.firms[i].chokepoint_for.iter().copied());
+            (vec![f], ends)
+        }
+    };
+    let n = ds.firms.len();
+    let down = reach(n, &starts, |f| a.g.buyers(f));
+    let up = reach(n, &ends, |f| a.g.suppliers(f));
+    let on = |f: FirmIdx| down[f] && up[f];
+    let weights = ds.weights(&ds.sourcing);
+    let mut p = Provenance {
+        total: 0.0,
+        unverified: 0.0,
+        unsourced: 0.0,
+    };
+    for r in ds.sourcing.iter() {
+        if r.is_in_house() || !on(r.supplier) || !on(r.buyer) {
+            continue;
+        }
+        let v = weights.of(r);
+        p.total += v;
+        match ds.row_sources.sourcing.get(&r.row) {
+            None => p.unsourced += v,
+            Some(&s) => {
+                let status = ds.meta.sources[s].status.as_deref();
+                if status.and_then(SourceStatus::parse) == Some(SourceStatus::Unverified) {
+                    p.unverified += v;
+                }
+            }
+        }
+    }
+    (p.total > 0.0).then_some(p)
+}
+
+/// For firm-sweep entries: the days of extra stock that would cover their time to recover,
+/// from the recovery gaps the firm sweep recorded (none when it did not).
+fn stock_needs<'e>(
+    a: &Analysis,
+    entries: impl Iterator<Item = &'e usize>,
+    sweep_firms: &[FirmIdx],
+) -> Vec<StockNeed> {
+    let w = &a.whatif;
+    if !w.recovery_recorded {
+        return Vec::new();
+    }
+    entries
+        .map(|&i| {
+            let firm = sweep_firms[i];
+            let rec = w.recovery.iter().find(|r| r.firm == firm);
+            let mut short: Vec<FirmIdx> = rec
+                .map(|r| r.short.iter().map(|g| g.end_firm).collect())
+                .unwrap_or_default();
+            short.sort_unstable();
+            StockNeed {
+                entry: i,
+                firm,
+                ttr_days: rec.map(|r| r.ttr_days).or(a.ds.firms[firm].recovery_days),
+                extra_days: rec.map_or(0.0, |r| {
+                    (r.short.iter())
+                        .map(|g| r.ttr_days - g.tts_days)
+                        .fold(0.0, f64::max)
+                }),
+                short,
+            }
+        })
+        .collect()
+}
+
+/// Country view for components with an aggregate supplier, else supplier view.
+fn views(ds: &Dataset, comps: &[ComponentMetrics]) -> Vec<View> {
+    let mut aggregate = vec![false; ds.components.len()];
+    for r in ds.sourcing.iter().filter(|r| !r.is_in_house()) {
+        if ds.firms[r.supplier].is_aggregate() {
+            aggregate[r.component] = true;
+        }
+    }
+    comps
+        .iter()
+        .map(|c| {
+            if aggregate[c.component] {
+                View::Country
+            } else {
+                View::Supplier
+            }
+        })
+        .collect()
+}
+
+/// The HHI a component is read by.
+pub(crate) fn view_hhi(c: &ComponentMetrics, v: View) -> f64 {
+    match v {
+        View::Supplier => c.hhi_supplier,
+        View::Country => c.hhi_country,
+    }
+}
+
+/// The level of a component's HHI in its view.
+pub(crate) fn view_level(a: &Analysis, i: usize, v: View) -> Level {
+    Level::of(view_hhi(&a.metrics.components[i], v), a.metrics.thresholds)
+}
+
+/// Components above the EU CRMA benchmark; components only ever made in-house are not
+/// counted (a firm's own plant is no dependence on its country).
+fn above_crma(ds: &Dataset, comps: &[ComponentMetrics]) -> Vec<usize> {
+    use crate::model::country::{CRMA_MAX_THIRD_COUNTRY, EU};
+    let bought = bought_components(ds);
+    let mut idx: Vec<usize> = (0..comps.len())
+        .filter(|&i| {
+            let c = &comps[i];
+            bought[c.component]
+                && c.top_country_share > CRMA_MAX_THIRD_COUNTRY
+                && !is_other(&c.top_country)
+                && !EU.contains(&c.top_country.as_str())
+        })
+        .collect();
+    idx.sort_by(|&i, &j| {
+        comps[j]
+            .top_country_share
+            .total_cmp(&comps[i].top_country_share)
+            .then_with(|| comps[i].component.cmp(&comps[j].component))
+    });
+    idx
 }
 
 /// Firms reachable from `starts` (included) along `next`; iterative, so the input cannot drive
@@ -308,12 +647,12 @@ fn chokepoint_paths(
     }
 }
 
-fn by_concentration(comps: &[ComponentMetrics]) -> Vec<usize> {
+fn by_concentration(comps: &[ComponentMetrics], views: &[View]) -> Vec<usize> {
     let mut idx: Vec<usize> = (0..comps.len()).collect();
     idx.sort_by(|&i, &j| {
         let (a, b) = (&comps[i], &comps[j]);
-        b.hhi_supplier
-            .total_cmp(&a.hhi_supplier)
+        view_hhi(b, views[j])
+            .total_cmp(&view_hhi(a, views[i]))
             .then_with(|| b.weight.total_cmp(&a.weight))
             .then_with(|| a.component.cmp(&b.component))
     });
@@ -321,24 +660,38 @@ fn by_concentration(comps: &[ComponentMetrics]) -> Vec<usize> {
 }
 
 fn most_country_dependent(comps: &[ComponentMetrics]) -> Option<usize> {
-    (0..comps.len()).min_by(|&i, &j| {
-        let (a, b) = (&comps[i], &comps[j]);
-        b.top_country_share
-            .total_cmp(&a.top_country_share)
-            .then_with(|| b.weight.total_cmp(&a.weight))
-            .then_with(|| a.component.cmp(&b.component))
-    })
+    (0..comps.len())
+        .filter(|&i| !is_other(&comps[i].top_country))
+        .min_by(|&i, &j| {
+            let (a, b) = (&comps[i], &comps[j]);
+            b.top_country_share
+                .total_cmp(&a.top_country_share)
+                .then_with(|| b.weight.total_cmp(&a.weight))
+                .then_with(|| a.component.cmp(&b.component))
+        })
+}
+
+/// Per component: whether some firm buys it from another (not only in-house).
+fn bought_components(ds: &Dataset) -> Vec<bool> {
+    let mut bought = vec![false; ds.components.len()];
+    for r in ds.sourcing.iter().filter(|r| !r.is_in_house()) {
+        bought[r.component] = true;
+    }
+    bought
 }
 
 /// The country with more than half of the most components (ties: the smaller code); none with
-/// fewer than two components, where "most components" says nothing.
-fn dominant_country(comps: &[ComponentMetrics]) -> Option<DominantCountry> {
+/// fewer than two components, where "most components" says nothing. Components only ever made
+/// in-house are left out (a firm's own plant is not a dependence on its country), and so are
+/// other/unknown codes.
+fn dominant_country(ds: &Dataset, comps: &[ComponentMetrics]) -> Option<DominantCountry> {
     if comps.len() < 2 {
         return None;
     }
+    let bought = bought_components(ds);
     let mut by_country: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for (i, c) in comps.iter().enumerate() {
-        if c.top_country_share > 0.5 {
+        if c.top_country_share > 0.5 && bought[c.component] && !is_other(&c.top_country) {
             by_country
                 .entry(c.top_country.as_str())
                 .or_default()
@@ -397,10 +750,17 @@ fn single_source(a: &Analysis) -> Vec<SingleSource> {
                 pairs: pairs.len(),
             }
         };
+        let value = |p: &PairMetrics| p.annual_value.unwrap_or(0.0);
+        let mut tied: Vec<CompIdx> = (single.iter())
+            .filter(|p| p.component != biggest.component && value(p) == value(biggest))
+            .map(|p| p.component)
+            .collect();
+        tied.sort_unstable();
         found.push(SingleSource {
             end_firm: e,
             component: biggest.component,
             supplier: ds.sourcing[biggest.rows.start].supplier,
+            tied,
             amount,
         });
     }
@@ -413,9 +773,16 @@ fn single_source(a: &Analysis) -> Vec<SingleSource> {
     found
 }
 
-fn hidden_order(hidden: &[crate::whatif::hidden::Hidden]) -> Vec<usize> {
+/// Rows of `hidden` by gap descending; an end firm's own country (its own plants are not a
+/// dependence) and other/unknown codes are left out.
+fn hidden_order(ds: &Dataset, hidden: &[crate::whatif::hidden::Hidden]) -> Vec<usize> {
     let gap = |i: usize| hidden[i].all_tier_exposure - hidden[i].tier1_share;
-    let mut idx: Vec<usize> = (0..hidden.len()).collect();
+    let mut idx: Vec<usize> = (0..hidden.len())
+        .filter(|&i| {
+            let h = &hidden[i];
+            h.country != ds.firms[h.firm].country && !is_other(&h.country)
+        })
+        .collect();
     idx.sort_by(|&i, &j| {
         gap(j).total_cmp(&gap(i)).then_with(|| {
             (hidden[i].firm, &hidden[i].country).cmp(&(hidden[j].firm, &hidden[j].country))
@@ -425,13 +792,20 @@ fn hidden_order(hidden: &[crate::whatif::hidden::Hidden]) -> Vec<usize> {
 }
 
 /// The rows of the end firm of `first` (the largest gap).
-fn hidden_chart(hidden: &[crate::whatif::hidden::Hidden], first: Option<usize>) -> Vec<usize> {
+fn hidden_chart(
+    ds: &Dataset,
+    hidden: &[crate::whatif::hidden::Hidden],
+    first: Option<usize>,
+) -> Vec<usize> {
     let Some(first) = first else {
         return Vec::new();
     };
     let firm = hidden[first].firm;
     let mut rows: Vec<usize> = (0..hidden.len())
-        .filter(|&i| hidden[i].firm == firm)
+        .filter(|&i| {
+            let h = &hidden[i];
+            h.firm == firm && h.country != ds.firms[firm].country && !is_other(&h.country)
+        })
         .collect();
     rows.sort_by(|&i, &j| {
         hidden[j]
@@ -532,7 +906,14 @@ mod tests {
             entry("c", 0.0, 0.0, vec![]),
         ];
         let h = Highlights::compute(&a);
-        assert_eq!(h.most_critical, Some(1));
+        assert_eq!(
+            h.most_critical,
+            Some(Pick {
+                first: 1,
+                tied: vec![2]
+            })
+        );
+        assert_eq!(h.firm_order, [1, 2, 0, 3]);
         assert_eq!(h.chokepoints, [1, 2, 0]);
         let p = h.paths.expect("a chokepoint has paths");
         assert_eq!(
@@ -565,14 +946,12 @@ mod tests {
         let g = SupplyGraph::build(&ds);
         let a = Analysis::run(&ds, &g, None, settings(true), &Quiet).expect("solved");
         let h = Highlights::compute(&a);
-        let critical = h
-            .most_critical
-            .map(|i| a.whatif.sweeps.firms[i].key.as_str());
+        let critical =
+            (h.most_critical.as_ref()).map(|p| a.whatif.sweeps.firms[p.first].key.as_str());
         // `a` stops car (60 + 40 of output) and halves van; `b` and `m` stop car only.
         assert_eq!(critical, Some("a"));
-        let country = h
-            .worst_country
-            .map(|i| a.whatif.sweeps.countries[i].key.as_str());
+        let country =
+            (h.worst_country.as_ref()).map(|p| a.whatif.sweeps.countries[p.first].key.as_str());
         assert_eq!(country, Some("CN"));
         assert!(!h.hidden.is_empty());
         let chart_firm = a.whatif.hidden[h.hidden_chart[0]].firm;
@@ -675,6 +1054,141 @@ mod tests {
             .expect("two components");
         assert_eq!(d.country, "CN");
         assert_eq!(d.components.len(), 1);
+    }
+
+    fn impact(loss: f64, exposure_days: f64) -> EndFirmImpact {
+        EndFirmImpact {
+            firm: 0,
+            availability: 1.0 - loss,
+            loss,
+            value_at_risk: loss,
+            tts_days: Some(10.0),
+            exposure_days,
+            time_weighted_loss: loss * exposure_days / 365.0,
+        }
+    }
+
+    #[test]
+    fn an_end_firm_is_covered_by_stock_or_short_for_its_exposure_days() {
+        assert_eq!(Verdict::of(&impact(0.0, 0.0)), Verdict::NotHit);
+        assert_eq!(Verdict::of(&impact(1e-12, 5.0)), Verdict::NotHit);
+        assert_eq!(Verdict::of(&impact(0.5, 0.0)), Verdict::Covered);
+        assert_eq!(Verdict::of(&impact(0.5, 20.0)), Verdict::Short(20.0));
+    }
+
+    /// `s` (recovery 60 days) supplies `oem` (output 100) with 10 days of stock; `agg` (an
+    /// aggregate, recovery 365) supplies `oem` with 40 days; `zz` (country ZZ, the default 30
+    /// days to recover) supplies `van` (output 200) with none.
+    fn stocked() -> Dataset {
+        (Net::new()
+            .firm("s")
+            .recovery(60.0)
+            .firm("agg")
+            .kind("Aggregate")
+            .recovery(365.0)
+            .firm("zz")
+            .country("ZZ")
+            .firm("oem")
+            .country("PL")
+            .output(100.0)
+            .firm("van")
+            .country("PL")
+            .output(200.0))
+        .buys("oem", "k0", "s", 1.0)
+        .days(10.0)
+        .buys("oem", "k1", "agg", 1.0)
+        .days(40.0)
+        .buys("van", "k2", "zz", 1.0)
+        .days(0.0)
+        .build()
+    }
+
+    #[test]
+    fn chokepoints_get_the_stock_that_covers_their_time_to_recover() {
+        let ds = stocked();
+        let g = SupplyGraph::build(&ds);
+        let mut st = settings(true);
+        st.whatif.recovery_gaps = true;
+        let a = Analysis::run(&ds, &g, None, st, &Quiet).expect("solved");
+        let h = Highlights::compute(&a);
+        let id = |f: &str| ds.firm_index(f).expect("firm");
+        let needs: Vec<(&str, Option<f64>, f64, Vec<FirmIdx>)> = (h.stock_needs.iter())
+            .map(|n| (a.id(n.firm), n.ttr_days, n.extra_days, n.short.clone()))
+            .collect();
+        // By event loss: agg 325 days short at oem (89.0), zz 30 days at van (16.4), s 50
+        // days at oem (13.7).
+        assert_eq!(
+            needs,
+            [
+                ("agg", Some(365.0), 325.0, vec![id("oem")]),
+                ("zz", Some(30.0), 30.0, vec![id("van")]),
+                ("s", Some(60.0), 50.0, vec![id("oem")]),
+            ]
+        );
+        // The aggregate is never the most critical single firm; ZZ (annual output at risk 200)
+        // is never the worst country, CN (100) is.
+        let critical = h
+            .most_critical
+            .map(|p| a.whatif.sweeps.firms[p.first].key.clone());
+        assert_eq!(critical.as_deref(), Some("zz"));
+        let country = h
+            .worst_country
+            .map(|p| a.whatif.sweeps.countries[p.first].key.clone());
+        assert_eq!(country.as_deref(), Some("CN"));
+        // Without recorded gaps nothing is said about stock.
+        let a = Analysis::run(&ds, &g, None, settings(true), &Quiet).expect("solved");
+        assert!(Highlights::compute(&a).stock_needs.is_empty());
+    }
+
+    #[test]
+    fn the_summary_leads_with_scenarios_and_firms_by_event_loss() {
+        let ds = stocked();
+        let g = SupplyGraph::build(&ds);
+        let mut a = Analysis::run(&ds, &g, None, settings(true), &Quiet).expect("solved");
+        let end = |firm: FirmIdx, twl: f64| EndFirmImpact {
+            firm,
+            availability: 0.0,
+            loss: 1.0,
+            value_at_risk: 100.0,
+            tts_days: Some(0.0),
+            exposure_days: 1.0,
+            time_weighted_loss: twl,
+        };
+        let scenario = |name: &str, twl: f64| ScenarioResult {
+            name: name.into(),
+            description: None,
+            cuts: vec![],
+            ttr_days: 30.0,
+            cut_rows: 0,
+            total_value_at_risk: 100.0,
+            end_firms: vec![end(0, twl)],
+        };
+        a.whatif.scenarios = vec![scenario("x", 5.0), scenario("y", 0.0), scenario("z", 5.0)];
+        a.whatif.sweeps.firms = vec![
+            entry("s", 100.0, 7.0, vec![]),
+            entry("agg", 100.0, 5.0, vec![]),
+            entry("zz", 100.0, 0.0, vec![]),
+        ];
+        let h = Highlights::compute(&a);
+        // s (7) first; x, agg and z tie at 5 with the same annual output at risk: by id
+        // ("agg" < "x" < "z"); y and zz cost nothing over the event.
+        assert_eq!(
+            h.leads,
+            [
+                Lead::Firm(0),
+                Lead::Firm(1),
+                Lead::Scenario(0),
+                Lead::Scenario(2)
+            ]
+        );
+        // x and z tie on both numbers: z is named with x.
+        assert_eq!(
+            h.worst_scenario,
+            Some(Pick {
+                first: 0,
+                tied: vec![2]
+            })
+        );
     }
 
     #[test]

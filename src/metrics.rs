@@ -304,10 +304,118 @@ pub(crate) fn coverage(ds: &Dataset, g: &SupplyGraph, end: FirmIdx) -> f64 {
     ds.purchase_share(&ds.sourcing[g.rows_of(end)], mapped)
 }
 
+/// An end firm's coverage followed all the way up (docs/metrics.md, "Data coverage").
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct DeepCoverage {
+    pub(crate) firm: FirmIdx,
+    /// Share of its purchases (weighted as [`coverage`]) whose whole upstream ends at chain
+    /// starts ([`crate::model::Firm::is_chain_start`]); in-house rows count as mapped when the
+    /// firm's own other purchases are.
+    pub(crate) share: f64,
+    /// Dead ends upstream of it: firms that buy nothing and are not chain starts, sorted.
+    pub(crate) dead_ends: Vec<FirmIdx>,
+}
+
+/// Which firms have their whole upstream mapped: a firm that buys nothing is mapped when it is
+/// a chain start; any other firm when every supplier of its non-in-house rows is. The greatest
+/// such assignment, so a supply cycle is mapped when everything feeding it from outside is.
+/// A worklist from the dead ends down to their buyers: linear in the edges.
+pub(crate) fn mapped_firms(ds: &Dataset, g: &SupplyGraph) -> Vec<bool> {
+    let n = ds.firms.len();
+    let buys = |f: FirmIdx| !g.suppliers(f).is_empty();
+    let mut mapped: Vec<bool> = (0..n)
+        .map(|f| buys(f) || ds.firms[f].is_chain_start())
+        .collect();
+    let mut work: Vec<FirmIdx> = (0..n).filter(|&f| !mapped[f]).collect();
+    while let Some(f) = work.pop() {
+        for &b in g.buyers(f) {
+            if mapped[b] {
+                mapped[b] = false;
+                work.push(b);
+            }
+        }
+    }
+    mapped
+}
+
+/// [`DeepCoverage`] of every end firm, in `g.end_firms` order.
+pub(crate) fn deep_coverage(ds: &Dataset, g: &SupplyGraph) -> Vec<DeepCoverage> {
+    let mapped = mapped_firms(ds, g);
+    let n = ds.firms.len();
+    g.end_firms
+        .iter()
+        .map(|&e| {
+            let rows = &ds.sourcing[g.rows_of(e)];
+            let share = ds.purchase_share(rows, |r| mapped[r.supplier]);
+            // Dead ends upstream: a walk along suppliers (iterative).
+            let mut seen = vec![false; n];
+            let mut stack = vec![e];
+            seen[e] = true;
+            let mut dead_ends = Vec::new();
+            while let Some(f) = stack.pop() {
+                let sup = g.suppliers(f);
+                if sup.is_empty() && !ds.firms[f].is_chain_start() && f != e {
+                    dead_ends.push(f);
+                }
+                for &s in sup {
+                    if !seen[s] {
+                        seen[s] = true;
+                        stack.push(s);
+                    }
+                }
+            }
+            dead_ends.sort_unstable();
+            DeepCoverage {
+                firm: e,
+                share,
+                dead_ends,
+            }
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::testing::Net;
+
+    #[test]
+    fn deep_coverage_follows_every_path_to_a_chain_start() {
+        // oem buys k0 from a (which buys from mine m) and k1 from b (which buys from x, a
+        // dead end: it buys nothing and is no mine); in-house k2. a's chain is mapped, b's not.
+        let mut ds = Net::new()
+            .buys("oem", "k0", "a", 1.0)
+            .value(60.0)
+            .buys("oem", "k1", "b", 1.0)
+            .value(30.0)
+            .buys("oem", "k2", "oem", 1.0)
+            .value(10.0)
+            .buys("a", "k3", "m", 1.0)
+            .value(5.0)
+            .buys("b", "k4", "x", 1.0)
+            .value(5.0)
+            .build();
+        let m = ds.firm_index("m").expect("m");
+        ds.firms[m].kind = Some(" Mine ".into());
+        let g = SupplyGraph::build(&ds);
+        let mapped = mapped_firms(&ds, &g);
+        let id = |f: &str| ds.firm_index(f).expect("firm");
+        assert!(mapped[id("a")] && mapped[id("m")]);
+        assert!(!mapped[id("b")] && !mapped[id("x")]);
+        // The in-house row is mapped only if oem's own purchases all are: they are not.
+        assert!(!mapped[id("oem")]);
+        let d = deep_coverage(&ds, &g);
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].dead_ends, [id("x")]);
+        // By value: a's 60 of 100 (b's 30 and the in-house 10 are not mapped).
+        assert!((d[0].share - 0.6).abs() < 1e-12, "{}", d[0].share);
+        // Marking x a recycler maps everything.
+        let x = id("x");
+        ds.firms[x].kind = Some("recycler".into());
+        let d = deep_coverage(&ds, &g);
+        assert!(d[0].dead_ends.is_empty());
+        assert!((d[0].share - 1.0).abs() < 1e-12);
+    }
 
     #[test]
     fn hhi_of_hand_computed_shares() {

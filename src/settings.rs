@@ -188,10 +188,11 @@ fn input(a: InputArgs) -> Input {
 fn analysis(default_recovery_days: f64, sweep: bool) -> AnalysisSettings {
     AnalysisSettings {
         thresholds: Thresholds::default(),
+        // The report's stock verdicts for chokepoints read the recorded gaps.
         whatif: WhatIfSettings {
             default_recovery_days,
             sweep,
-            recovery_gaps: false,
+            recovery_gaps: true,
         },
     }
 }

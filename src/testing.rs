@@ -198,6 +198,7 @@ impl Net {
             normalized: vec![],
             scenarios: vec![],
             meta: DatasetMeta::default(),
+            row_sources: Default::default(),
             capacity: false,
             notes: vec![],
         }

@@ -126,21 +126,48 @@ pub(crate) fn pct(v: f64) -> String {
     format!("{:.1}%", clean(v * 100.0))
 }
 
+/// A fraction as a percentage with one decimal and a true minus sign when negative (`−9.5%`).
+pub(crate) fn signed_pct(v: f64) -> String {
+    let t = pct(v);
+    match t.strip_prefix('-') {
+        Some(rest) => format!("−{rest}"),
+        None => t,
+    }
+}
+
 /// A plain number with two decimals.
 pub(crate) fn num(v: f64) -> String {
     group_thousands(&format!("{:.2}", clean(v)))
 }
 
-/// Days with one decimal.
+/// Days with one decimal, without it when the days round to a whole number (`30`, `141.1`).
 pub(crate) fn days(v: f64) -> String {
-    format!("{:.1}", clean(v))
+    let t = format!("{:.1}", clean(v));
+    match t.strip_suffix(".0") {
+        Some(w) => w.to_string(),
+        None => t,
+    }
 }
 
-/// A money amount in compact form: `1.23 bn`, `456.7 m`, `12.5 k`, or plain below a thousand.
+/// Days with their noun: `1 day`, `30 days`, `2.5 days` (as [`days`] writes them).
+pub(crate) fn n_days(v: f64) -> String {
+    let d = days(v);
+    if d == "1" {
+        "1 day".into()
+    } else {
+        format!("{d} days")
+    }
+}
+
+/// A money amount in compact form: `1.23 bn`, `456.7 m`, `12.5 k`, plain below a thousand, and
+/// `0` for what rounds to zero.
 pub(crate) fn money(v: f64) -> String {
     let v = clean(v);
     let a = v.abs();
-    if a >= 1e9 {
+    if a < 0.005 {
+        // Rounds to 0.00: written as the zero it shows.
+        "0".into()
+    } else if a >= 1e9 {
         format!("{:.2} bn", v / 1e9)
     } else if a >= 1e6 {
         format!("{:.1} m", v / 1e6)
@@ -207,7 +234,17 @@ mod tests {
         assert_eq!(money(1_234_000_000.0), "1.23 bn");
         assert_eq!(money(456_700_000.0), "456.7 m");
         assert_eq!(money(12_500.0), "12.5 k");
-        assert_eq!(money(-0.0), "0.00");
+        assert_eq!(money(-0.0), "0");
+        assert_eq!(money(0.5), "0.50");
+        assert_eq!((money(0.004), money(-0.001)), ("0".into(), "0".into()));
+        assert_eq!(days(30.0), "30");
+        assert_eq!(days(29.96), "30");
+        assert_eq!(days(141.14), "141.1");
+        assert_eq!(days(-0.0), "0");
+        assert_eq!(
+            (n_days(1.0), n_days(1.04), n_days(2.0)),
+            ("1 day".into(), "1 day".into(), "2 days".into())
+        );
         assert_eq!(group_thousands("-1234.5"), "-1,234.5");
         assert_eq!(whole(6600.4), "6600");
         assert_eq!(whole(-0.0), "0");

@@ -47,7 +47,7 @@ pub(crate) const FIRMS: Format = Format {
         ("recovery_days", Kind::Number),
         ("capacity_value", Kind::Number),
         ("stock_days", Kind::Number),
-        ("source", Kind::Unread),
+        ("source", Kind::Text),
     ],
     required: 3,
 };
@@ -60,7 +60,7 @@ pub(crate) const SOURCING: Format = Format {
         ("share", Kind::Number),
         ("annual_value", Kind::Number),
         ("inventory_days", Kind::Number),
-        ("source", Kind::Unread),
+        ("source", Kind::Text),
     ],
     required: 3,
 };

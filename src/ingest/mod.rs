@@ -16,6 +16,7 @@ mod parquet;
 mod precheck;
 pub(crate) mod scenarios;
 mod shares;
+mod sources;
 mod sourcing;
 mod table;
 mod xlsx;
@@ -23,7 +24,7 @@ mod xlsx;
 use std::collections::HashSet;
 use std::path::Path;
 
-use crate::model::{Dataset, DatasetMeta, Firm, Note, Scenario};
+use crate::model::{Dataset, DatasetMeta, Firm, Note, RowSources, Scenario};
 use crate::problem::Problem;
 use columns::Format;
 use sourcing::{Refs, SourcingResult};
@@ -91,6 +92,12 @@ pub(crate) fn load(dir: &Path, opts: LoadOptions) -> Result<Dataset, Vec<Problem
         }),
     };
     let (scenarios, meta) = read_side_files(dir, cut_tables, &mut problems);
+    let row_sources = sources::row_sources(
+        tables.firms.as_ref(),
+        tables.sourcing.as_ref(),
+        &meta,
+        &mut problems,
+    );
     let capacity = opts.capacity || meta.analysis.capacity;
     // Reported after the firms' checks, so that firms comes first as elsewhere.
     let mut value_column = Vec::new();
@@ -101,7 +108,8 @@ pub(crate) fn load(dir: &Path, opts: LoadOptions) -> Result<Dataset, Vec<Problem
     match (firms, sourcing, &tables.firms) {
         (Some(firms), Some(s), Some(firms_table)) => {
             notes.sort();
-            let ds = dataset(dir, firms, s, (scenarios, meta), notes, capacity);
+            let mut ds = dataset(dir, firms, s, (scenarios, meta), notes, capacity);
+            ds.row_sources = row_sources;
             if capacity {
                 capacity::firms(&ds, &firms_table.file, &mut problems);
             }
@@ -150,6 +158,7 @@ fn dataset(
         meta,
         capacity,
         notes,
+        row_sources: RowSources::default(),
     }
 }
 

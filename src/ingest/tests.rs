@@ -747,3 +747,43 @@ fn capacity_value_may_equal_the_normal_output_within_1e_9() {
          error: firms.csv row 3, column capacity_value: firm \"s1\": capacity_value 59.9 is below its normal output of 60 a year (its sourcing values as a supplier to other firms); it would run above capacity with nothing cut\n"
     );
 }
+
+#[test]
+fn source_columns_name_dataset_toml_ids() {
+    let toml = "[[sources]]\nid = \"a\"\ntitle = \"A\"\nstatus = \"R\"\n\n\
+                [[sources]]\nid = \"b\"\ntitle = \"B\"\n\n[[sources]]\ntitle = \"No id\"\n";
+    let d = load_ok(&[
+        (
+            "firms.csv",
+            "firm_id,name,country,source\noem,Car Maker,CN,b\ns1,S1,DE,\ns2,S2,JP, a \n",
+        ),
+        (
+            "sourcing.csv",
+            "buyer_id,component,supplier_id,share,source\noem,cell,s1,0.6,a\noem,cell,s2,0.4,\n",
+        ),
+        ("dataset.toml", toml),
+    ]);
+    // Keyed by the input rows; empty cells have no source; ids are trimmed.
+    assert_eq!(
+        d.row_sources.sourcing.iter().collect::<Vec<_>>(),
+        [(&2, &0)]
+    );
+    assert_eq!(
+        d.row_sources.firms.iter().collect::<Vec<_>>(),
+        [(&2, &1), (&4, &0)]
+    );
+    // Without the column nothing is cited, and nothing else changes.
+    let plain = load_ok(&[("dataset.toml", toml)]);
+    assert!(plain.row_sources.firms.is_empty() && plain.row_sources.sourcing.is_empty());
+    assert_eq!(plain.sourcing, d.sourcing);
+    // An unknown id in firms, and an id given twice.
+    assert_eq!(
+        load_err(&[
+            ("firms.csv", "firm_id,name,country,source\noem,Car Maker,CN,c\ns1,S1,DE,\ns2,S2,JP,\n"),
+            ("dataset.toml", "[[sources]]\nid = \"a\"\ntitle = \"A\"\n\n[[sources]]\nid = \"a\"\ntitle = \"A again\"\n"),
+        ]),
+        "error: dataset.toml: two [[sources]] entries have the id \"a\"\n\
+         error: firms.csv row 2, column source: \"c\" is not the id of any [[sources]] entry of dataset.toml\n  \
+         hint: add `id = \"...\"` to the source in dataset.toml, or fix the id\n"
+    );
+}

@@ -35,6 +35,24 @@ pub(crate) fn normalise_country(raw: &str) -> Result<String, Option<&'static str
     Err(hint)
 }
 
+/// The user-assigned codes `XA`–`XZ` and `ZZ`: "other or unknown", a lump of several countries
+/// or none known, never one country. Reports never rank them as a country.
+pub(crate) fn is_other(code: &str) -> bool {
+    let b = code.as_bytes();
+    code == "ZZ" || (b.len() == 2 && b[0] == b'X' && b[1].is_ascii_uppercase())
+}
+
+/// EU member states (ISO codes): the Union whose dependence on any single third country the EU
+/// Critical Raw Materials Act benchmarks.
+pub(crate) const EU: [&str; 27] = [
+    "AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR", "HR", "HU", "IE", "IT",
+    "LT", "LU", "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK",
+];
+
+/// The EU Critical Raw Materials Act's benchmark: no more than this share of the Union's
+/// consumption of a strategic raw material from one third country, at any stage of processing.
+pub(crate) const CRMA_MAX_THIRD_COUNTRY: f64 = 0.65;
+
 /// ISO 3166-1 alpha-2, or the user-assigned `XA`–`XZ` and `ZZ`.
 pub(crate) fn is_valid(code: &str) -> bool {
     let b = code.as_bytes();

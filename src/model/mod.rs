@@ -42,6 +42,29 @@ pub(crate) struct Firm {
     pub(crate) row: usize,
 }
 
+impl Firm {
+    /// A whole industry or country lumped into one node (`kind` `aggregate`, any case): never
+    /// "a single supplier" or "a single firm" in a report, and its concentration is read by
+    /// country.
+    pub(crate) fn is_aggregate(&self) -> bool {
+        self.kind_is("aggregate")
+    }
+
+    /// Where a supply chain starts: `kind` `mine`, `recycler` or `aggregate` (any case). A
+    /// purchase is mapped when its whole upstream ends at such firms (docs/metrics.md).
+    pub(crate) fn is_chain_start(&self) -> bool {
+        ["mine", "recycler", "aggregate"]
+            .iter()
+            .any(|k| self.kind_is(k))
+    }
+
+    fn kind_is(&self, kind: &str) -> bool {
+        self.kind
+            .as_deref()
+            .is_some_and(|k| k.trim().eq_ignore_ascii_case(kind))
+    }
+}
+
 /// One component, from `components.*` or implied by the sourcing table.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Component {
@@ -128,7 +151,7 @@ pub(crate) struct Normalized {
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct Source {
-    /// Short id that the optional `source` column of `firms` and `sourcing` rows names.
+    /// What the `source` column of `sourcing` and `firms` names; optional.
     #[serde(default)]
     pub(crate) id: Option<String>,
     pub(crate) title: String,
@@ -227,6 +250,18 @@ pub(crate) struct Dataset {
     pub(crate) capacity: bool,
     /// Non-fatal remarks made while loading, reported with the results.
     pub(crate) notes: Vec<Note>,
+    /// The optional `source` column of firms and sourcing.
+    pub(crate) row_sources: RowSources,
+}
+
+/// Which `[[sources]]` entry (index into `meta.sources`) a row cites, from the optional
+/// `source` column; rows without one are absent.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub(crate) struct RowSources {
+    /// Keyed by the firm's row in the firms file ([`Firm::row`]).
+    pub(crate) firms: BTreeMap<usize, usize>,
+    /// Keyed by the sourcing row's row in its file ([`SourcingRow::row`]).
+    pub(crate) sourcing: BTreeMap<usize, usize>,
 }
 
 impl Dataset {

@@ -159,10 +159,7 @@ pub(crate) struct Policy {
 
 /// EU member states: the default "own" countries of the third-country rule (the EU Critical
 /// Raw Materials Act's benchmark is about the Union's dependence on any single third country).
-pub(crate) const EU: [&str; 27] = [
-    "AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR", "HR", "HU", "IE", "IT",
-    "LT", "LU", "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK",
-];
+pub(crate) use crate::model::country::EU;
 
 impl Default for Policy {
     fn default() -> Self {

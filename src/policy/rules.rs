@@ -215,7 +215,9 @@ pub(super) fn time_to_survive(a: &Analysis, p: &Policy) -> Vec<Finding> {
         return Vec::new();
     }
     let mut out = Vec::new();
-    for r in &a.whatif.recovery {
+    // Only firms whose time to recover the data gives: a default is no finding.
+    let known = (a.whatif.recovery.iter()).filter(|r| a.ds.firms[r.firm].recovery_days.is_some());
+    for r in known {
         let firm = &a.ds.firms[r.firm];
         let short = &r.short;
         let list: Vec<String> = short
@@ -489,7 +491,10 @@ pub(crate) mod tests {
             ..none()
         };
         let f = time_to_survive(&a, &p);
-        assert_eq!(f.len(), a.whatif.recovery.len());
+        let known = (a.whatif.recovery.iter())
+            .filter(|r| ds.firms[r.firm].recovery_days.is_some())
+            .count();
+        assert_eq!(f.len(), known);
         let hub = f.iter().find(|f| f.subject == "hub-jh").expect("hub-jh");
         assert_eq!(
             hub.message,

@@ -4,6 +4,10 @@
 
 use std::fmt::Write;
 
+/// Tables of more rows than this are folded in a `<details>` block (GitHub renders it as a
+/// click-to-open section; other renderers show the table).
+pub(crate) const FOLD_ROWS: usize = 12;
+
 /// How a column is aligned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Align {
@@ -57,17 +61,12 @@ impl<'h, const N: usize> MdTable<'h, N> {
     {
         let rows = rows.into_iter();
         let total = rows.len();
-        let head: Vec<&str> = self.columns.iter().map(|c| c.0).collect();
-        let _ = writeln!(out, "| {} |", head.join(" | "));
-        let align: String = self
-            .columns
-            .iter()
-            .map(|c| match c.1 {
-                Align::Left => "---|",
-                Align::Right => "---:|",
-            })
-            .collect();
-        let _ = writeln!(out, "|{align}");
+        let shown = total.min(self.cap);
+        let fold = shown > FOLD_ROWS;
+        if fold {
+            let _ = writeln!(out, "<details><summary>{shown} rows</summary>\n");
+        }
+        head(out, &self.columns);
         for row in rows.take(self.cap) {
             let _ = writeln!(out, "| {} |", row.join(" | "));
         }
@@ -76,6 +75,33 @@ impl<'h, const N: usize> MdTable<'h, N> {
                 let _ = writeln!(out, "\n{} more{noun} in the JSON report.", total - self.cap);
             }
         }
+        if fold {
+            let _ = writeln!(out, "\n</details>");
+        }
+    }
+}
+
+/// The header and alignment rows.
+fn head(out: &mut String, columns: &[(&str, Align)]) {
+    let names: Vec<&str> = columns.iter().map(|c| c.0).collect();
+    let _ = writeln!(out, "| {} |", names.join(" | "));
+    let align: String = columns
+        .iter()
+        .map(|c| match c.1 {
+            Align::Left => "---|",
+            Align::Right => "---:|",
+        })
+        .collect();
+    let _ = writeln!(out, "|{align}");
+}
+
+/// A table whose number of columns is known only at run time (the summary's matrix): every
+/// row shown, never folded. Rows must have as many cells as `columns`.
+pub(crate) fn write_dynamic(out: &mut String, columns: &[(&str, Align)], rows: &[Vec<String>]) {
+    head(out, columns);
+    for row in rows {
+        debug_assert_eq!(row.len(), columns.len());
+        let _ = writeln!(out, "| {} |", row.join(" | "));
     }
 }
 
@@ -95,6 +121,22 @@ mod tests {
             out,
             "| a | b |\n|---|---:|\n| 1 | 10 |\n| 2 | 20 |\n\n1 more in the JSON report.\n"
         );
+    }
+
+    #[test]
+    fn a_long_table_is_folded() {
+        let mut out = String::new();
+        MdTable::new([("x", Align::Left)])
+            .cap(FOLD_ROWS + 5)
+            .write(&mut out, (0..FOLD_ROWS + 1).map(|i| [i.to_string()]));
+        let rows = FOLD_ROWS + 1;
+        assert!(out.starts_with(&format!(
+            "<details><summary>{rows} rows</summary>\n\n| x |\n"
+        )));
+        assert!(out.ends_with("| 12 |\n\n</details>\n"), "{out}");
+        let mut out = String::new();
+        MdTable::new([("x", Align::Left)]).write(&mut out, (0..FOLD_ROWS).map(|i| [i.to_string()]));
+        assert!(!out.contains("details"));
     }
 
     #[test]

@@ -46,8 +46,8 @@ pub(crate) struct WhatIfSettings {
     pub(crate) default_recovery_days: f64,
     /// Run the N-1 sweeps (and hidden concentration, which needs the country sweep).
     pub(crate) sweep: bool,
-    /// Record, during the firm sweep, the end firms whose stock runs out before a firm with
-    /// `recovery_days` recovers ([`WhatIf::recovery`]; the policy gate needs it).
+    /// Record, during the firm sweep, the end firms whose stock runs out before a firm
+    /// recovers ([`WhatIf::recovery`]; the policy gate and the report's stock verdicts read it).
     pub(crate) recovery_gaps: bool,
 }
 
@@ -70,6 +70,9 @@ pub(crate) struct WhatIf {
     /// Firms whose recovery outlasts some end firm's stock, in firm order (only with
     /// [`WhatIfSettings::recovery_gaps`] and the sweeps).
     pub(crate) recovery: Vec<FirmRecovery>,
+    /// Whether `recovery` was recorded (asked for, and the sweeps ran): without it an empty
+    /// list says nothing about stock.
+    pub(crate) recovery_recorded: bool,
     /// Whether some cycle hit the iteration bound before converging.
     pub(crate) unconverged: bool,
     /// Whether the sweeps ran (`--no-sweep` skips them).
@@ -123,6 +126,7 @@ pub(crate) fn analyse(
             sweeps: Sweeps::default(),
             hidden: Vec::new(),
             recovery: Vec::new(),
+            recovery_recorded: false,
             unconverged,
             swept: false,
             capacity,
@@ -149,6 +153,7 @@ pub(crate) fn analyse(
         },
         hidden,
         recovery,
+        recovery_recorded: settings.recovery_gaps,
         unconverged,
         swept: true,
         capacity,

@@ -15,11 +15,12 @@ pub(crate) struct RecoveryGap {
     pub(crate) loss: f64,
 }
 
-/// A firm with `recovery_days` whose full cut leaves some end firm short before it recovers.
+/// A firm whose full cut leaves some end firm short before it recovers (its `recovery_days`,
+/// else the default time to recover).
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct FirmRecovery {
     pub(crate) firm: FirmIdx,
-    /// Its time to recover (its `recovery_days`).
+    /// Its time to recover (its `recovery_days`, else the default).
     pub(crate) ttr_days: f64,
     /// The end firms with time to survive < time to recover and a loss, in end-firm order.
     pub(crate) short: Vec<RecoveryGap>,

@@ -51,8 +51,8 @@ fn rank(entries: &mut [SweepEntry]) {
 /// The fewest firms one thread of the firm sweep takes at a time.
 const FIRM_SWEEP_MIN_LEN: usize = 64;
 
-/// What the firm sweep returns: its entries (ranked), the recovery gaps of firms with a known
-/// recovery time (when asked for), and whether some cycle failed to converge.
+/// What the firm sweep returns: its entries (ranked), the recovery gaps of the firms (when asked
+/// for), and whether some cycle failed to converge.
 pub(crate) type FirmSweep = (Vec<SweepEntry>, Vec<FirmRecovery>, bool);
 
 /// The firm sweep: each firm cut alone, loss summed over the other end firms.
@@ -133,8 +133,8 @@ impl<'a> FirmCut<'a> {
         }
     }
 
-    /// Cuts firm `n` fully: its sweep entry and, when asked for and `n` has a recovery time,
-    /// the end firms whose stock runs out before it recovers. `ends` is reusable scratch.
+    /// Cuts firm `n` fully: its sweep entry and, when asked for, the end firms whose stock runs
+    /// out before it recovers. `ends` is reusable scratch.
     fn cut(
         &self,
         s: &mut Scratch,
@@ -193,10 +193,7 @@ impl<'a> FirmCut<'a> {
         }
         entry.time_weighted_loss = Some(twl);
         engine.reset(s);
-        let recovery = (self.settings.recovery_gaps
-            && ds.firms[n].recovery_days.is_some()
-            && !short.is_empty())
-        .then_some(FirmRecovery {
+        let recovery = (self.settings.recovery_gaps && !short.is_empty()).then_some(FirmRecovery {
             firm: n,
             ttr_days: ttr,
             short,
@@ -657,19 +654,31 @@ mod tests {
             ..WhatIfSettings::default()
         };
         let (entries, recovery, _) = firm_sweep_of(&ds, settings);
-        // Only s has a recovery time; oem_a runs out after 10 < 60 days, oem_b after 90 >= 60
-        // days (beyond the search limit: not short). t's gap has no recovery_days behind it.
+        // s recovers in 60 days: oem_a runs out after 10 < 60 days, oem_b after 90 >= 60 days
+        // (beyond the search limit: not short). t recovers in the default 30 days and oem_a
+        // holds none of its k2: short at once. Firms in firm order.
         assert_eq!(
             recovery,
-            [FirmRecovery {
-                firm: id("s"),
-                ttr_days: 60.0,
-                short: vec![RecoveryGap {
-                    end_firm: id("oem_a"),
-                    tts_days: 10.0,
-                    loss: 1.0,
-                }],
-            }]
+            [
+                FirmRecovery {
+                    firm: id("s"),
+                    ttr_days: 60.0,
+                    short: vec![RecoveryGap {
+                        end_firm: id("oem_a"),
+                        tts_days: 10.0,
+                        loss: 1.0,
+                    }],
+                },
+                FirmRecovery {
+                    firm: id("t"),
+                    ttr_days: 30.0,
+                    short: vec![RecoveryGap {
+                        end_firm: id("oem_a"),
+                        tts_days: 0.0,
+                        loss: 1.0,
+                    }],
+                },
+            ]
         );
         // s's time-weighted loss: oem_a loses all for 60 - 10 days (V = 1 without values);
         // oem_b's stock outlasts the recovery.

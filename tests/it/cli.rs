@@ -157,7 +157,7 @@ fn whatif_answers_on_stdout_without_writing_reports() {
     // Lost output over the outage first: 2.0 bn × 0.5 × 60 / 365 = 164.4 m for Leapmotor,
     // 0.5 bn × 0.5 × 40 / 365 = 27.4 m for Tychy; the annual figure after it.
     run.assert_stdout_contains(
-        "| Leapmotor (Jinhua) (leap) | USD 164.4 m | 60.0 | 0.0 | 50.0% | 50.0% | USD 1.00 bn |",
+        "| leap | short for 60 days | USD 164.4 m | 0 | 50.0% | 50.0% | USD 1.00 bn |",
     );
     run.assert_stdout_contains(
         "Lost output over the outage: USD 191.8 m; annual output at risk (if the outage lasted a year): USD 1.25 bn.",

@@ -1,8 +1,8 @@
-//! The shipped datasets, analysed as the README's main command does (`scrisk analyze
-//! datasets/`), once with 1 thread and once with 4: the bytes must not depend on the thread
-//! count; the markdown must be the committed `reports/<dataset>.md` (its one golden copy); the
-//! JSON, committed nowhere else, is an insta snapshot beside it. A generated network large
-//! enough to split the firm sweep across threads gets the same 1-versus-4 comparison.
+//! The shipped datasets, analysed as the README's main command does (`scrisk analyze datasets/
+//! --format both`), once with 1 thread and once with 4: the bytes must not depend on the thread
+//! count; the markdown and the JSON must be the committed `reports/<dataset>.md` and `.json`
+//! (their one golden copy). A generated network large enough to split the firm sweep across
+//! threads gets the same 1-versus-4 comparison.
 
 use crate::context::{files, read, root, subdirs, TestContext};
 
@@ -67,30 +67,19 @@ fn shipped_datasets_give_the_committed_reports_with_any_thread_count() {
         assert!(a == b, "{f} differs between 1 and 4 threads");
     }
 
-    // The markdown is the committed report: reports/ holds exactly one per dataset, and each is
-    // what the binary writes. If this fails, run the README's main command and commit the
-    // result (after reading the diff).
+    // The reports are the committed ones: reports/ holds exactly a markdown and a JSON report
+    // per dataset, and each is what the binary writes. If this fails, run the README's main
+    // command and commit the result (after reading the diff).
     let committed = root().join("reports");
-    let shipped: Vec<String> = files(&committed)
-        .into_iter()
-        .filter(|f| f.ends_with(".md"))
-        .collect();
-    let markdown: Vec<String> = names.iter().map(|n| format!("{n}.md")).collect();
-    assert_eq!(shipped, markdown, "reports/ and datasets/ differ");
-    for f in &markdown {
+    assert_eq!(files(&committed), want, "reports/ and datasets/ differ");
+    for f in &want {
         let new = read(&one.join(f));
         let old = read(&committed.join(f));
         assert!(
             new == old,
-            "reports/{f} is stale: run `cargo run --release -- analyze datasets/`\n{}",
+            "reports/{f} is stale: run `cargo run --release -- analyze datasets/ --format both`\n{}",
             first_differences(&old, &new)
         );
-    }
-
-    // The JSON has no committed copy: its golden is the snapshot.
-    for name in &names {
-        let json = read(&one.join(format!("{name}.json")));
-        insta::assert_snapshot!(format!("{name}_json"), json);
     }
 }
 

@@ -98,7 +98,7 @@ fn a_lane_cut_on_the_command_line() {
     assert_eq!(o.cuts, ["lane:CN>US=0.5"]);
     let md = run.markdown();
     assert!(
-        md.contains("Cuts: `lane:CN>US=0.5`; time to recover 30.0 days"),
+        md.contains("Cuts: `lane:CN>US=0.5`; time to recover 30 days"),
         "{md}"
     );
     assert!(
@@ -110,7 +110,7 @@ fn a_lane_cut_on_the_command_line() {
     let run = ctx.whatif(&dir).cut("lane:cn>us=0.5").run();
     run.assert_ok()
         // Lost output over the outage (6000 / 365) first, the annual 300 last.
-        .assert_stdout_contains("| OEM (oem) | 16.44 | 20.0 | 10.0 | 30.0% | 70.0% | 300.00 |")
+        .assert_stdout_contains("| oem | short for 20 days | 16.44 | 10 | 30.0% | 70.0% | 300.00 |")
         .assert_stdout_contains("1 sourcing row");
 }
 

@@ -17,5 +17,6 @@ mod json_schema;
 mod layers;
 mod odd_bytes;
 mod policy;
+mod reading;
 mod sarif;
 mod settings;

@@ -3,7 +3,7 @@
 //! alternates are used, the firm sweep ranked by that loss, and the extra stock that would
 //! close the gap of the top firms. Also the capacity lines of `scrisk whatif`'s answer.
 
-use super::{Ctx, Fmt, TOP_ROWS};
+use super::{Ctx, Fmt, DOCS, TOP_ROWS};
 use crate::report::table::{Align::Left as L, Align::Right as R, MdTable};
 use crate::text::{days, md, plain};
 use crate::whatif::capacity::Outcome;
@@ -15,7 +15,7 @@ pub(super) fn capacity(c: &Ctx, out: &mut String) {
     };
     let w = &c.a.whatif;
     w!(out, "## Lost output over the event, with substitution\n");
-    w!(out, "What the end firms cannot sell over each outage once their stock runs down, other suppliers use their spare capacity and qualified alternates take over (the capacity model, MODEL §8). Time to survive is how long every end firm keeps selling in full; days short = time to recover − time to survive. The results are only as good as the capacities, stocks and alternates in the data.\n");
+    w!(out, "What the end firms cannot sell over each outage once their stock runs down, other suppliers use their spare capacity and qualified alternates take over (the capacity model, [formulas]({DOCS}#lost-output-with-substitution-the-capacity-model)). Time to survive is how long every end firm keeps selling in full; days short = time to recover − time to survive. The results are only as good as the capacities, stocks and alternates in the data.\n");
     if !w.scenarios.is_empty() {
         let table = MdTable::new([
             ("scenario", L),
@@ -57,7 +57,7 @@ pub(super) fn capacity(c: &Ctx, out: &mut String) {
         out,
         cap.firms.iter().map(|e| {
             [
-                c.f.firm(e.firm),
+                c.f.short(e.firm),
                 days(e.ttr_days),
                 c.f.value(e.outcome.lost_value),
                 tts(&e.outcome),
@@ -81,7 +81,7 @@ pub(super) fn capacity(c: &Ctx, out: &mut String) {
         out,
         cap.covers.iter().map(|s| {
             [
-                c.f.firm(s.firm),
+                c.f.short(s.firm),
                 c.f.value(s.lost_value),
                 s.extra_stock_days
                     .map_or_else(|| "no stock of its deliveries closes it".into(), days),
@@ -107,7 +107,7 @@ pub(super) fn whatif_lines(f: &Fmt, ttr_days: f64, o: &Outcome, out: &mut String
     };
     w!(
         out,
-        "With substitution (stock, spare capacity and qualified alternates, MODEL §8): lost output over the {}-day outage {}; {}.\n",
+        "With substitution (stock, spare capacity and qualified alternates; docs/metrics.md, the capacity model): lost output over the {}-day outage {}; {}.\n",
         plain(ttr_days),
         f.value(o.lost_value),
         survive

@@ -4,7 +4,8 @@
 //! [`text::mermaid_label`].
 
 use super::{Ctx, MAX_DIAGRAM_NODES};
-use crate::text::{self, cell};
+use crate::report::table::{Align::Left as L, Align::Right as R, MdTable};
+use crate::text::{self, cell, md, pct};
 use crate::whatif::sweep::SweepEntry;
 
 /// Countries with annual output at risk drawn as bars.
@@ -13,24 +14,39 @@ const COUNTRY_BARS: usize = 10;
 const HIDDEN_BARS: usize = 10;
 
 /// Bars of annual output at risk (JSON `value_at_risk`) for the first countries of the country
-/// sweep (in its order).
-pub(super) fn country_chart(c: &Ctx, list: &[SweepEntry], out: &mut String) {
+/// ranking (other/unknown codes already left out); the table before the chart gives the same
+/// numbers for renderers without Mermaid.
+pub(super) fn country_chart(c: &Ctx, list: &[&SweepEntry], out: &mut String) {
     let bars: Vec<&SweepEntry> = list
         .iter()
+        .copied()
         .filter(|e| e.value_at_risk > 0.0)
         .take(COUNTRY_BARS)
         .collect();
     if bars.len() < 2 {
         return;
     }
-    let (scale, unit) = if c.a.ds.has_values {
-        (1e6, " (millions)")
+    // Money with its unit in the title: "(USD bn)", or "(bn)" without a currency.
+    let unit = |u: &str| match &c.a.ds.meta.currency {
+        Some(cur) => format!(" ({cur} {u})"),
+        None => format!(" ({u})"),
+    };
+    let (scale, unit) = if !c.a.ds.has_values {
+        (1.0, String::new())
+    } else if bars[0].value_at_risk >= 1e9 {
+        (1e9, unit("bn"))
     } else {
-        (1.0, "")
+        (1e6, unit("m"))
     };
     w!(
         out,
-        "```mermaid\nxychart-beta\n    title \"Annual output at risk by country{unit}\""
+        "Annual output at risk by country{}, as in the table above:\n",
+        md(&unit)
+    );
+    w!(
+        out,
+        "```mermaid\nxychart-beta\n    title \"Annual output at risk by country{}\"",
+        text::mermaid_label(&unit)
     );
     let labels: Vec<String> = bars
         .iter()
@@ -72,9 +88,25 @@ pub(super) fn hidden_chart(c: &Ctx, out: &mut String) {
     let name = &c.a.ds.firms[rows[0].firm].id;
     w!(
         out,
-        "Tier-1 share (bars) against all-tier exposure (line) for {}, in percent:\n",
+        "Tier-1 share (bars) against all-tier exposure (line) for {}, in percent (the table gives the same numbers for renderers without Mermaid):\n",
         cell(name)
     );
+    let table = MdTable::new([
+        ("country", L),
+        ("tier-1 share", R),
+        ("all-tier exposure", R),
+    ]);
+    table.write(
+        out,
+        rows.iter().map(|h| {
+            [
+                cell(&h.country),
+                pct(h.tier1_share),
+                pct(h.all_tier_exposure),
+            ]
+        }),
+    );
+    w!(out, "");
     w!(
         out,
         "```mermaid\nxychart-beta\n    title \"{}: tier 1 vs all tiers\"",
@@ -104,10 +136,18 @@ pub(super) fn diagram(c: &Ctx, out: &mut String) {
     }
     w!(
         out,
-        "{} stops {} completely. Every supply path between them:\n",
+        "{} stops {} completely. Every supply path between them, as a table (supplier → buyer) and as a diagram (the same, for renderers with Mermaid):\n",
         c.f.firm(p.firm),
         c.f.firm_list(&p.stops)
     );
+    let edges = p.edges(ds);
+    MdTable::new([("supplier", L), ("component", L), ("buyer", L)]).write(
+        out,
+        edges
+            .iter()
+            .map(|&(s, b, k)| [c.f.short(s), c.f.comp_short(k), c.f.short(b)]),
+    );
+    w!(out, "");
     w!(out, "```mermaid\nflowchart LR");
     for &f in &p.nodes {
         let firm = &ds.firms[f];
@@ -122,7 +162,7 @@ pub(super) fn diagram(c: &Ctx, out: &mut String) {
         };
         w!(out, "    {shape}");
     }
-    for (s, b, k) in p.edges(ds) {
+    for (s, b, k) in edges {
         w!(
             out,
             "    n{s} -->|\"{}\"| n{b}",

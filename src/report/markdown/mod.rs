@@ -14,6 +14,7 @@
 
 use crate::analysis::Analysis;
 use crate::highlights::Highlights;
+use crate::model::country::is_other;
 use crate::model::{Dataset, FirmIdx};
 use crate::text::{self, cell, md, money, plural};
 
@@ -30,6 +31,7 @@ mod charts;
 mod findings;
 mod scenario;
 mod sources;
+mod summary;
 mod tables;
 
 pub(crate) use scenario::render_whatif;
@@ -68,6 +70,7 @@ pub(crate) fn render_with(a: &Analysis, h: &Highlights) -> String {
     let mut out = String::new();
     let o = &mut out;
     header(&c, o);
+    summary::summary(&c, o);
     findings::findings(&c, o);
     capacity::capacity(&c, o);
     scenario::scenarios(&c, o);
@@ -81,9 +84,18 @@ pub(crate) fn render_with(a: &Analysis, h: &Highlights) -> String {
     tables::hidden(&c, o);
     charts::hidden_chart(&c, o);
     charts::diagram(&c, o);
+    sources::legend(&c, o);
     sources::sources(&c, o);
     sources::methodology(&c, o);
     out
+}
+
+/// `text` with its first letter in upper case.
+fn capitalised(text: &str) -> String {
+    let mut c = text.chars();
+    c.next().map_or(String::new(), |first| {
+        first.to_uppercase().chain(c).collect()
+    })
 }
 
 /// What every section reads.
@@ -129,6 +141,33 @@ impl<'a> Fmt<'a> {
             cell(&firm.id)
         } else {
             format!("{} ({})", cell(&firm.name), cell(&firm.id))
+        }
+    }
+
+    /// A firm's id as escaped markdown: its short name in tables (the legend gives the names).
+    fn short(&self, f: FirmIdx) -> String {
+        cell(&self.ds.firms[f].id)
+    }
+
+    /// A component's id as escaped markdown: its short name in tables.
+    fn comp_short(&self, k: usize) -> String {
+        cell(&self.ds.components[k].id)
+    }
+
+    /// " (USD)" after a heading of amounts written by [`Fmt::amount`]; empty without a currency.
+    fn unit(&self) -> String {
+        match (&self.ds.meta.currency, self.money) {
+            (Some(c), true) => format!(" ({})", md(c)),
+            _ => String::new(),
+        }
+    }
+
+    /// A value without its currency, for tables whose heading gives it ([`Fmt::unit`]).
+    fn amount(&self, v: f64) -> String {
+        if self.money {
+            money(v)
+        } else {
+            text::num(v)
         }
     }
 
@@ -182,11 +221,18 @@ fn header(c: &Ctx, out: &mut String) {
         facts.push(format!("values in {}", md(cur)));
     }
     w!(out, "{}.\n", facts.join(", "));
+    let countries = ds.countries();
+    let known = countries.iter().filter(|c| !is_other(c)).count();
+    let other = if known < countries.len() {
+        " (and other or unknown ones)"
+    } else {
+        ""
+    };
     w!(
         out,
-        "{} firms in {} countries, {} components, {} sourcing rows, {}, {}.\n",
+        "{} firms in {} countries{other}, {} components, {} sourcing rows, {}, {}.\n",
         ds.firms.len(),
-        ds.countries().len(),
+        known,
         ds.used_components().len(),
         ds.sourcing.len(),
         plural(c.a.g.end_firms.len(), "end firm", "end firms"),

@@ -1,10 +1,11 @@
 //! Scenarios: the report's "Scenarios" section and `scrisk whatif`'s answer, which share the
 //! per-scenario section (cuts, time to recover, the table of end firms).
 
-use super::{Ctx, Fmt, ANNUAL, ANNUAL_COLUMN, EVENT, LONG_TABLE};
+use super::{capitalised, Ctx, Fmt, ANNUAL, ANNUAL_COLUMN, DOCS, EVENT, LONG_TABLE};
+use crate::highlights::{finding_order, Severity, Verdict};
 use crate::model::Dataset;
 use crate::report::table::{Align::Left as L, Align::Right as R, MdTable};
-use crate::text::{days, md, pct, plural};
+use crate::text::{days, md, n_days, pct, plural};
 use crate::whatif::capacity::Outcome;
 use crate::whatif::scenario::{EndFirmImpact, ScenarioResult};
 
@@ -23,7 +24,7 @@ pub(super) fn scenarios(c: &Ctx, out: &mut String) {
         );
         return;
     }
-    w!(out, "Each scenario leads with its {EVENT}: annual output value × share lost × exposure days / 365, summed over the end firms, where exposure days = max(0, TTR − TTS) and the time to survive (TTS) is the best-buffered inventory path from a cut firm (MODEL §6). Availability is the share of normal output an end firm can still make and the share lost is 1 − availability (§5). The {ANNUAL} is annual output value × share lost: the same loss held for a whole year, whatever the outage's length.\n");
+    w!(out, "Each end firm gets a verdict: *covered by stock* when its time to survive (TTS) is at least the time to recover (TTR), else *short for N days* (N = TTR − TTS, its exposure days). Each scenario leads with its {EVENT}: annual output value × share lost × exposure days / 365, summed over the end firms, where exposure days = max(0, TTR − TTS) and the time to survive (TTS) is the best-buffered inventory path from a cut firm ([time]({DOCS}#time-to-survive-and-time-to-recover)). Availability is the share of normal output an end firm can still make and the share lost is 1 − availability ([propagation]({DOCS}#what-if-propagation)). The {ANNUAL} is annual output value × share lost: the same loss held for a whole year, whatever the outage's length.\n");
     let with_substitution = |i: usize| w.capacity.as_ref().map(|cap| cap.scenarios[i].lost_value);
     for (i, s) in w.scenarios.iter().enumerate() {
         scenario_section(&c.f, s, with_substitution(i), out);
@@ -63,23 +64,26 @@ fn scenario_section(f: &Fmt, s: &ScenarioResult, with_substitution: Option<f64>,
     if s.cut_rows > 0 {
         w!(
             out,
-            "The edge cuts reduce deliveries on {}; a time to survive from a cut row starts with that row's inventory days, and edge cuts add no recovery time of their own (§6).\n",
+            "The edge cuts reduce deliveries on {}; a time to survive from a cut row starts with that row's inventory days, and edge cuts add no recovery time of their own (docs/metrics.md, edge cuts).\n",
             plural(s.cut_rows, "sourcing row", "sourcing rows")
         );
     }
-    // In end-firm order; a long list shows the largest annual output at risk.
+    // In end-firm order; a long list shows the largest losses first, in the finding order.
     let mut rows: Vec<&EndFirmImpact> = s.end_firms.iter().collect();
     if rows.len() > LONG_TABLE {
         rows.sort_by(|a, b| {
-            b.value_at_risk
-                .total_cmp(&a.value_at_risk)
-                .then_with(|| a.firm.cmp(&b.firm))
+            let sev = |e: &EndFirmImpact| Severity {
+                event_loss: e.time_weighted_loss,
+                value_at_risk: e.value_at_risk,
+                id: &f.ds.firms[e.firm].id,
+            };
+            finding_order(&sev(a), &sev(b))
         });
     }
     let table = MdTable::new([
         ("end firm", L),
+        ("verdict", L),
         (EVENT, R),
-        ("exposure days", R),
         ("TTS (days)", R),
         ("share lost", R),
         ("availability", R),
@@ -91,10 +95,10 @@ fn scenario_section(f: &Fmt, s: &ScenarioResult, with_substitution: Option<f64>,
         out,
         rows.iter().map(|e| {
             [
-                f.firm(e.firm),
+                f.short(e.firm),
+                verdict(Verdict::of(e)),
                 f.value(e.time_weighted_loss),
-                days(e.exposure_days),
-                e.tts_days.map_or("—".into(), days),
+                e.tts_days.map_or("–".into(), days),
                 pct(e.loss),
                 pct(e.availability),
                 f.value(e.value_at_risk),
@@ -102,6 +106,15 @@ fn scenario_section(f: &Fmt, s: &ScenarioResult, with_substitution: Option<f64>,
         }),
     );
     w!(out, "");
+}
+
+/// An end firm's verdict in words.
+pub(super) fn verdict(v: Verdict) -> String {
+    match v {
+        Verdict::NotHit => "not hit".into(),
+        Verdict::Covered => "covered by stock".into(),
+        Verdict::Short(d) => format!("short for {}", n_days(d)),
+    }
 }
 
 /// The answer of `scrisk whatif`: one scenario as markdown. `end_values` are the output
@@ -128,12 +141,4 @@ pub(crate) fn render_whatif(
     // The capacity line above already gives the lost output with substitution.
     scenario_section(&f, s, None, &mut out);
     out
-}
-
-/// `text` with its first letter in upper case.
-fn capitalised(text: &str) -> String {
-    let mut c = text.chars();
-    c.next().map_or(String::new(), |first| {
-        first.to_uppercase().chain(c).collect()
-    })
 }

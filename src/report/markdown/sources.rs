@@ -1,10 +1,54 @@
-//! The closing sections: the dataset's sources with their verification status, its
-//! assumptions, and the methodology with links to the formulas.
+//! The closing sections: the legend of the short names used in tables, the dataset's sources
+//! with their verification status, its assumptions, and the methodology with links to the
+//! formulas.
 
 use super::{Ctx, DOCS};
 use crate::highlights::SourceStatus;
 use crate::report::table::{Align::Left as L, Align::Right as R, MdTable};
 use crate::text::{cell, hhi, md};
+
+/// The names behind the ids that tables show: every firm and component whose name differs from
+/// its id, folded.
+pub(super) fn legend(c: &Ctx, out: &mut String) {
+    let ds = c.a.ds;
+    let firms: Vec<[String; 4]> = ds
+        .firms
+        .iter()
+        .filter(|f| !f.name.is_empty() && f.name != f.id)
+        .map(|f| {
+            [
+                cell(&f.id),
+                cell(&f.name),
+                cell(&f.country),
+                f.kind.as_deref().map_or(String::new(), cell),
+            ]
+        })
+        .collect();
+    let comps: Vec<[String; 2]> = ds
+        .components
+        .iter()
+        .filter_map(|k| match &k.name {
+            Some(n) if !n.is_empty() && n != &k.id => Some([cell(&k.id), cell(n)]),
+            _ => None,
+        })
+        .collect();
+    if firms.is_empty() && comps.is_empty() {
+        return;
+    }
+    w!(
+        out,
+        "## Legend: names behind the ids in tables
+"
+    );
+    if !firms.is_empty() {
+        MdTable::new([("firm", L), ("name", L), ("country", L), ("kind", L)]).write(out, firms);
+        w!(out, "");
+    }
+    if !comps.is_empty() {
+        MdTable::new([("component", L), ("name", L)]).write(out, comps);
+        w!(out, "");
+    }
+}
 
 /// Sources (a warning first when some are unverified) and assumptions; nothing when the
 /// dataset lists neither.
@@ -76,7 +120,7 @@ pub(super) fn sources(c: &Ctx, out: &mut String) {
 pub(super) fn methodology(c: &Ctx, out: &mut String) {
     let t = c.a.metrics.thresholds;
     w!(out, "## Methodology\n");
-    w!(out, "- HHI = sum of (100 × share)² over suppliers, countries or groups; effective suppliers = 10,000 / HHI; levels: above {} high, {}–{} moderate ([formulas]({DOCS}#concentration)).", hhi(t.high), hhi(t.moderate), hhi(t.high));
+    w!(out, "- HHI = sum of (100 × share)² over suppliers, countries or groups; effective suppliers = 10,000 / HHI; levels: above {} highly concentrated (the 2023 US Merger Guidelines), {}–{} moderately concentrated (the band of the 1992 Horizontal Merger Guidelines, revised 1997); these are antitrust thresholds, used here as a yardstick ([formulas]({DOCS}#concentration)).", hhi(t.high), hhi(t.moderate), hhi(t.high));
     w!(out, "- Exposure classes and in-house share as in [single-source exposure]({DOCS}#single-source-exposure-and-vertical-integration).");
     w!(out, "- Availability propagates through every tier: a firm is limited by its scarcest input, suppliers of one input add up by share, no substitution ([propagation]({DOCS}#what-if-propagation)).");
     w!(out, "- Time to survive, time to recover and the Risk Exposure Index: [time]({DOCS}#time-to-survive-and-time-to-recover).");
@@ -87,7 +131,7 @@ pub(super) fn methodology(c: &Ctx, out: &mut String) {
     );
     w!(
         out,
-        "- Machine-readable numbers at full precision: the JSON report (`--format json`)."
+        "- Machine-readable numbers at full precision: the JSON report beside this one (`--format json` or `both`)."
     );
 }
 

@@ -3,47 +3,73 @@
 //! region and group rankings, and hidden concentration. Capped tables go through
 //! [`MdTable`], which writes the "N more in the JSON report" footer.
 
-use super::{charts, Ctx, ANNUAL, ANNUAL_COLUMN, EVENT, LONG_TABLE, TOP_ROWS};
+use super::{charts, Ctx, ANNUAL, ANNUAL_COLUMN, DOCS, EVENT, LONG_TABLE, TOP_ROWS};
+use crate::highlights::{view_level, View};
 use crate::metrics::{effective_number, Exposure, PairMetrics};
+use crate::model::country::{is_other, CRMA_MAX_THIRD_COUNTRY};
 use crate::model::FirmIdx;
 use crate::report::table::{Align::Left as L, Align::Right as R, MdTable};
 use crate::text::{self, cell, hhi, pct};
+use crate::whatif::sweep::SweepEntry;
 
-/// Components by supplier HHI (the highlights' order).
+/// A country code; other/unknown codes say so.
+pub(super) fn country(code: &str) -> String {
+    if is_other(code) {
+        format!("{} (other/unknown)", cell(code))
+    } else {
+        cell(code)
+    }
+}
+
+/// Components by the HHI they are read by (the highlights' order).
 pub(super) fn concentration(c: &Ctx, out: &mut String) {
     let m = &c.a.metrics;
     w!(out, "## Concentration by component\n");
-    w!(out, "Market shares across the whole dataset, weighted by {}; sorted by supplier HHI. Levels follow the 2023 US Merger Guidelines: above {} high, {}–{} moderate.\n",
+    w!(out, "Shares of this dataset's purchases at every tier, weighted by {}: shares of the flows the dataset maps, not world market shares. A component is read by its supplier HHI, or by its country HHI when some supplier is an aggregate (a whole industry in one node, whose supplier HHI is an artefact); sorted by the HHI it is read by. Levels: above {} highly concentrated (the 2023 US Merger Guidelines), {}–{} moderately concentrated (the band of the 1992 Horizontal Merger Guidelines, revised 1997). \"CRMA\" marks a top country outside the EU above {} of the component, the EU Critical Raw Materials Act's benchmark for one third country at any stage of processing. XA–XZ and ZZ are other or unknown countries, never one country.\n",
         if c.a.ds.has_values { "purchase value" } else { "share" },
-        hhi(m.thresholds.high), hhi(m.thresholds.moderate), hhi(m.thresholds.high));
+        hhi(m.thresholds.high), hhi(m.thresholds.moderate), hhi(m.thresholds.high),
+        pct(CRMA_MAX_THIRD_COUNTRY));
     let table = MdTable::new([
         ("component", L),
+        ("read by", L),
+        ("level", L),
         ("HHI supplier", R),
         ("effective suppliers", R),
-        ("level", L),
         ("HHI country", R),
         ("HHI group", R),
         ("top supplier", L),
         ("share", R),
         ("top country", L),
         ("share", R),
+        ("CRMA", L),
     ])
     .cap(LONG_TABLE);
     table.write(
         out,
         c.h.by_concentration.iter().map(|&i| {
             let x = &m.components[i];
+            let view = c.h.views[i];
             [
-                c.f.component(x.component),
+                c.f.comp_short(x.component),
+                match view {
+                    View::Supplier => "supplier",
+                    View::Country => "country",
+                }
+                .to_string(),
+                view_level(c.a, i, view).as_str().to_string(),
                 hhi(x.hhi_supplier),
                 text::num(effective_number(x.hhi_supplier)),
-                x.level.as_str().to_string(),
                 hhi(x.hhi_country),
                 hhi(x.hhi_group),
-                c.f.firm(x.top_supplier),
+                c.f.short(x.top_supplier),
                 pct(x.top_supplier_share),
-                cell(&x.top_country),
+                country(&x.top_country),
                 pct(x.top_country_share),
+                if c.h.above_crma.contains(&i) {
+                    "above 65%".to_string()
+                } else {
+                    String::new()
+                },
             ]
         }),
     );
@@ -91,11 +117,11 @@ pub(super) fn exposures(c: &Ctx, out: &mut String) {
                 .map(|r| r.supplier)
                 .collect();
             [
-                c.f.firm(p.buyer),
-                c.f.component(p.component),
+                c.f.short(p.buyer),
+                c.f.comp_short(p.component),
                 p.exposure.as_str().to_string(),
                 c.f.firm_list(&suppliers),
-                cell(&ds.firms[suppliers[0]].country),
+                country(&ds.firms[suppliers[0]].country),
                 p.annual_value.map_or("—".into(), |v| c.f.value(v)),
             ]
         }),
@@ -139,10 +165,10 @@ pub(super) fn alternates(c: &Ctx, out: &mut String) {
         out,
         ds.alternates.iter().map(|r| {
             [
-                c.f.firm(r.buyer),
-                c.f.component(r.component),
-                c.f.firm(r.supplier),
-                cell(&ds.firms[r.supplier].country),
+                c.f.short(r.buyer),
+                c.f.comp_short(r.component),
+                c.f.short(r.supplier),
+                country(&ds.firms[r.supplier].country),
             ]
         }),
     );
@@ -175,35 +201,67 @@ pub(super) fn in_house(c: &Ctx, out: &mut String) {
     );
     MdTable::new([("firm", L), ("in-house share", R)])
         .cap(LONG_TABLE)
-        .write(out, rows.iter().map(|&(f, s)| [c.f.firm(f), pct(s)]));
+        .write(out, rows.iter().map(|&(f, s)| [c.f.short(f), pct(s)]));
     w!(out, "");
 }
 
-/// Each end firm's mapped share of purchases; least covered first when the list is long.
+/// Each end firm's mapped share of purchases, one tier deep and all the way up, and the dead
+/// ends its numbers rest on; least covered first when the list is long.
 pub(super) fn coverage(c: &Ctx, out: &mut String) {
     w!(out, "## Data coverage\n");
-    w!(out, "Share of each end firm's purchases bought from suppliers whose own sourcing is mapped (tier 2 and deeper), or made in-house, or from mines. Risk in the unmapped part is unknown, not absent.\n");
-    let mut rows: Vec<(FirmIdx, f64)> = c.a.coverage.clone();
+    w!(out, "Two measures per end firm. *Next tier*: the share of its purchases bought from suppliers whose own sourcing has rows, or made in-house, or from mines. *To the chain start*: the share whose whole upstream ends at firms that buy nothing and are marked as the start of the chain (`kind` `mine`, `recycler` or `aggregate`). A dead end is a firm that buys nothing in the dataset and is not such a start: what lies above it is not mapped, so every loss computed through it is a lower bound. Risk in the unmapped part is unknown, not absent ([coverage]({DOCS}#data-coverage)).\n");
+    let mut rows: Vec<usize> = (0..c.a.coverage.len()).collect();
     if rows.len() > LONG_TABLE {
-        rows.sort_by(|a, b| a.1.total_cmp(&b.1).then_with(|| a.0.cmp(&b.0)));
+        let deep = |i: usize| c.a.deep_coverage[i].share;
+        rows.sort_by(|&a, &b| deep(a).total_cmp(&deep(b)).then_with(|| a.cmp(&b)));
     }
-    MdTable::new([("end firm", L), ("output value", R), ("coverage", R)])
-        .cap(LONG_TABLE)
-        .write(
-            out,
-            rows.iter()
-                .map(|&(f, x)| [c.f.firm(f), c.f.value(c.end_value(f)), pct(x)]),
-        );
+    MdTable::new([
+        ("end firm", L),
+        ("output value", R),
+        ("next tier", R),
+        ("to the chain start", R),
+        ("dead ends upstream", L),
+    ])
+    .cap(LONG_TABLE)
+    .write(
+        out,
+        rows.iter().map(|&i| {
+            let (f, x) = c.a.coverage[i];
+            let d = &c.a.deep_coverage[i];
+            [
+                c.f.short(f),
+                c.f.value(c.end_value(f)),
+                pct(x),
+                pct(d.share),
+                dead_ends(c, &d.dead_ends),
+            ]
+        }),
+    );
     w!(out, "");
 }
 
-/// The firm sweep in its JSON order (annual output at risk, then id), top rows only; the lost
-/// output over each firm's outage is the first number of a row.
+/// Dead ends named in a coverage cell.
+const DEAD_ENDS_NAMED: usize = 6;
+
+/// The first dead ends by id, then how many more.
+pub(super) fn dead_ends(c: &Ctx, list: &[FirmIdx]) -> String {
+    if list.is_empty() {
+        return "–".into();
+    }
+    let mut s = c.f.firm_list(&list[..list.len().min(DEAD_ENDS_NAMED)]);
+    if list.len() > DEAD_ENDS_NAMED {
+        s.push_str(&format!(" and {} more", list.len() - DEAD_ENDS_NAMED));
+    }
+    s
+}
+
+/// The firm sweep in the finding order (lost output over the outage, then annual output at
+/// risk, then id), top rows only; the JSON report keeps §7's order.
 pub(super) fn critical_firms(c: &Ctx, out: &mut String) {
     let ds = c.a.ds;
     let list = &c.a.whatif.sweeps.firms;
     w!(out, "## Critical firms (N-1 sweep)\n");
-    w!(out, "Each firm cut alone for its own time to recover (its `recovery_days`, else the default); {EVENT} (time-weighted, without substitution) summed over the other end firms. The Risk Exposure Index (REI) scales it so the worst firm is 1. The {ANNUAL} is the same loss held for a whole year. Listed in the JSON report's order ({ANNUAL_COLUMN}, then id); top {} of {}.\n", TOP_ROWS.min(list.len()), list.len());
+    w!(out, "Each firm cut alone for its own time to recover (its `recovery_days`, else the default); {EVENT} (time-weighted, without substitution) summed over the other end firms. The Risk Exposure Index (REI) scales it so the worst firm is 1. The {ANNUAL} is the same loss held for a whole year. Ranked by {EVENT}, then {ANNUAL_COLUMN}, then id (the JSON report lists them by {ANNUAL_COLUMN}); top {} of {}. An aggregate is a whole industry in one node, not a single firm.\n", TOP_ROWS.min(list.len()), list.len());
     let table = MdTable::new([
         ("#", R),
         ("firm", L),
@@ -219,21 +277,57 @@ pub(super) fn critical_firms(c: &Ctx, out: &mut String) {
     .no_footer();
     table.write(
         out,
-        list.iter()
-            .zip(&c.h.sweep_firms)
-            .enumerate()
-            .map(|(i, (e, &f))| {
-                [
-                    (i + 1).to_string(),
-                    c.f.firm(f),
-                    cell(&ds.firms[f].country),
-                    c.f.value(e.time_weighted_loss.unwrap_or(0.0)),
-                    text::num(e.risk_exposure_index.unwrap_or(0.0)),
-                    pct(e.max_loss),
-                    c.f.firm_list(&e.chokepoint_for),
-                    c.f.value(e.value_at_risk),
-                ]
-            }),
+        c.h.firm_order.iter().enumerate().map(|(rank, &i)| {
+            let (e, f) = (&list[i], c.h.sweep_firms[i]);
+            let name = if ds.firms[f].is_aggregate() {
+                format!("{} (aggregate)", c.f.short(f))
+            } else {
+                c.f.short(f)
+            };
+            [
+                (rank + 1).to_string(),
+                name,
+                country(&ds.firms[f].country),
+                c.f.value(e.time_weighted_loss.unwrap_or(0.0)),
+                text::num(e.risk_exposure_index.unwrap_or(0.0)),
+                pct(e.max_loss),
+                c.f.firm_list(&e.chokepoint_for),
+                c.f.value(e.value_at_risk),
+            ]
+        }),
+    );
+    w!(out, "");
+    stock_needs(c, out);
+}
+
+/// The extra stock that would cover the top chokepoints' time to recover.
+fn stock_needs(c: &Ctx, out: &mut String) {
+    let needs = &c.h.stock_needs;
+    if needs.is_empty() {
+        return;
+    }
+    w!(out, "### Stock that would cover the top chokepoints\n");
+    w!(out, "For the chokepoints that cost the most: the days of extra stock, on the best-buffered path from the chokepoint, that would carry every end firm through its time to recover (time to recover − time to survive, without substitution; [time]({DOCS}#time-to-survive-and-time-to-recover)).\n");
+    let table = MdTable::new([
+        ("chokepoint", L),
+        ("time to recover (days)", R),
+        ("extra stock (days)", R),
+        ("end firms short", L),
+    ]);
+    table.write(
+        out,
+        needs.iter().map(|n| {
+            [
+                c.f.short(n.firm),
+                n.ttr_days.map_or("–".into(), text::days),
+                if n.extra_days > 0.0 {
+                    text::days(n.extra_days)
+                } else {
+                    "0".into()
+                },
+                c.f.firm_list(&n.short),
+            ]
+        }),
     );
     w!(out, "");
 }
@@ -258,8 +352,11 @@ pub(super) fn set_rankings(c: &Ctx, out: &mut String) {
         }
         w!(
             out,
-            "An end firm's own plants are not part of its own {what}'s cut (MODEL §5). A {what} has no time to recover of its own, so this ranking has no {EVENT}: it ranks the {ANNUAL}; the scenarios give the loss over a set outage.\n"
+            "An end firm's own plants are not part of its own {what}'s cut ([sweeps]({DOCS}#n-1-sweeps)). A {what} has no time to recover of its own, so this ranking has no {EVENT}: it ranks the {ANNUAL}; the scenarios give the loss over a set outage.\n"
         );
+        // Other/unknown country codes are a lump of many countries: never ranked as one.
+        let other = |e: &&SweepEntry| what == "country" && is_other(&e.key);
+        let ranked: Vec<&SweepEntry> = list.iter().filter(|e| !other(e)).collect();
         let table = MdTable::new([
             (what, L),
             (ANNUAL_COLUMN, R),
@@ -269,7 +366,7 @@ pub(super) fn set_rankings(c: &Ctx, out: &mut String) {
         .cap(TOP_ROWS);
         table.write(
             out,
-            list.iter().map(|e| {
+            ranked.iter().map(|e| {
                 [
                     cell(&e.key),
                     c.f.value(e.value_at_risk),
@@ -279,8 +376,23 @@ pub(super) fn set_rankings(c: &Ctx, out: &mut String) {
             }),
         );
         w!(out, "");
+        let lumps: Vec<String> = list
+            .iter()
+            .filter(|e| other(e))
+            .map(|e| {
+                format!(
+                    "{} ({} {})",
+                    cell(&e.key),
+                    ANNUAL_COLUMN,
+                    c.f.value(e.value_at_risk)
+                )
+            })
+            .collect();
+        if !lumps.is_empty() {
+            w!(out, "Not ranked: {}, other or unknown countries lumped together; cutting them stops many unrelated countries at once.\n", lumps.join(", "));
+        }
         if what == "country" {
-            charts::country_chart(c, list, out);
+            charts::country_chart(c, &ranked, out);
         }
     }
 }
@@ -293,7 +405,7 @@ pub(super) fn hidden(c: &Ctx, out: &mut String) {
         w!(out, "No end firm depends on any country.\n");
         return;
     }
-    w!(out, "Tier-1 share of each country in an end firm's purchases next to the loss the end firm suffers if that country stops supplying at every tier; largest gaps first. A large gap means the firm looks diversified at tier 1 but is not.\n");
+    w!(out, "Tier-1 share of each country in an end firm's purchases next to the loss the end firm suffers if that country stops supplying at every tier; largest gaps first. A large gap means the firm looks diversified at tier 1 but is not. An end firm's own country (its own plants are no dependence) and other or unknown codes are left out; the JSON report has every row.\n");
     let table = MdTable::new([
         ("end firm", L),
         ("country", L),
@@ -307,11 +419,11 @@ pub(super) fn hidden(c: &Ctx, out: &mut String) {
         order.iter().map(|&i| {
             let x = &c.a.whatif.hidden[i];
             [
-                c.f.firm(x.firm),
+                c.f.short(x.firm),
                 cell(&x.country),
                 pct(x.tier1_share),
                 pct(x.all_tier_exposure),
-                pct(x.all_tier_exposure - x.tier1_share),
+                text::signed_pct(x.all_tier_exposure - x.tier1_share),
             ]
         }),
     );

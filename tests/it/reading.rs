@@ -1,0 +1,135 @@
+//! How the markdown report reads: a one-screen summary first (leading findings, the scenario ×
+//! end-firm matrix, a five-line glossary); aggregates never named as a single firm;
+//! other/unknown country codes never ranked; and, when sourcing rows cite sources, how much of
+//! each leading finding rests on unverified ones.
+
+use std::path::Path;
+
+use crate::context::{read, TestContext};
+
+/// The markdown report of `dataset`.
+fn markdown(ctx: &TestContext, dataset: &Path, out: &str) -> String {
+    let run = ctx.analyze(dataset).out(ctx.path(out)).run();
+    run.assert_ok();
+    run.markdown()
+}
+
+/// Replaces `from` with `to` in one of the dataset's files (exactly once).
+fn edit(dataset: &Path, file: &str, from: &str, to: &str) {
+    let path = dataset.join(file);
+    let text = read(&path);
+    assert_eq!(text.matches(from).count(), 1, "{from} in {file}");
+    std::fs::write(path, text.replace(from, to)).expect("write");
+}
+
+/// The id in "The most critical single firm is Name (id) (CC)".
+fn most_critical(md: &str) -> String {
+    let line = md
+        .lines()
+        .find(|l| l.contains("The most critical single firm is "))
+        .expect("a most critical firm");
+    let before_country = &line[..line.find(") (").expect("name (id) (country)") + 1];
+    let open = before_country.rfind('(').expect("(id)");
+    before_country[open + 1..before_country.len() - 1].to_string()
+}
+
+#[test]
+fn the_report_opens_with_a_one_screen_summary() {
+    let ctx = TestContext::new();
+    let ex = ctx.example("a/example");
+    let md = markdown(&ctx, &ex, "out");
+    let headings: Vec<&str> = md.lines().filter(|l| l.starts_with("## ")).collect();
+    assert_eq!(&headings[..2], ["## Summary", "## Key findings"]);
+    let start = md.find("## Summary").expect("summary");
+    let summary = &md[start..md.find("## Key findings").expect("findings")];
+    assert!(summary.lines().count() < 45, "{summary}");
+    // The leads, numbered; the matrix with a row per end firm and a legend of the scenarios.
+    assert!(summary.contains("\n1. **"), "{summary}");
+    assert!(summary.contains("| end firm | S1 | S2 |"), "{summary}");
+    assert!(summary.contains("\n| leap | ") && summary.contains("\n| tychy | "));
+    assert!(summary.contains("S1 Graphite export restriction (90 days)"));
+    // The glossary: five lines.
+    let glossary: Vec<&str> = summary
+        .lines()
+        .filter(|l| l.starts_with("- **"))
+        .map(|l| &l[4..l[4..].find("**").expect("term") + 4])
+        .collect();
+    assert_eq!(glossary, ["HHI", "Tier", "TTS / TTR", "N-1", "Chokepoint"]);
+    // Every scenario's end firms get a verdict.
+    assert!(md.contains("| end firm | verdict |"));
+    assert!(md.contains("covered by stock") || md.contains("short for "));
+}
+
+#[test]
+fn aggregates_are_no_single_firm_and_other_countries_are_not_ranked() {
+    let ctx = TestContext::new();
+    let ex = ctx.example("b/example");
+    let before = markdown(&ctx, &ex, "before");
+    let first = most_critical(&before);
+    // Mark the most critical firm an aggregate and put the wheel-hub maker in ZZ.
+    let firms = read(&ex.join("firms.csv"));
+    let row = firms
+        .lines()
+        .find(|l| l.starts_with(&format!("{first},")))
+        .expect("its row")
+        .to_string();
+    let cells: Vec<&str> = row.split(',').collect();
+    let mut marked: Vec<String> = cells.iter().map(|c| c.to_string()).collect();
+    marked[5] = "aggregate".into();
+    edit(&ex, "firms.csv", &row, &marked.join(","));
+    edit(
+        &ex,
+        "firms.csv",
+        "hub-jh,Wheel hub maker (illustrative),CN",
+        "hub-jh,Wheel hub maker (illustrative),ZZ",
+    );
+    let after = markdown(&ctx, &ex, "after");
+    assert_ne!(
+        most_critical(&after),
+        first,
+        "an aggregate is not a single firm"
+    );
+    assert!(after.contains(&format!("{first} (aggregate)")), "{after}");
+    // ZZ is listed apart, never a row or a bar of the country ranking.
+    let countries = &after[after.find("## Countries").expect("countries")..];
+    let countries = &countries[..countries.find("## Regions").expect("regions")];
+    assert!(!countries.contains("| ZZ |"), "{countries}");
+    assert!(countries.contains("Not ranked: ZZ"), "{countries}");
+    assert!(!countries.contains("\"ZZ\""), "{countries}");
+}
+
+#[test]
+fn leads_say_how_much_rests_on_unverified_sources() {
+    let ctx = TestContext::new();
+    let ex = ctx.example("c/example");
+    let without = markdown(&ctx, &ex, "without");
+    assert!(!without.contains("cite an unverified source"));
+    // Every sourcing row cites the unverified source.
+    let text = read(&ex.join("sourcing.csv"));
+    let cited: String = text
+        .lines()
+        .enumerate()
+        .map(|(i, l)| format!("{l},{}\n", if i == 0 { "source" } else { "guess" }))
+        .collect();
+    std::fs::write(ex.join("sourcing.csv"), cited).expect("write");
+    let toml = read(&ex.join("dataset.toml"))
+        + "\n[[sources]]\nid = \"guess\"\ntitle = \"An estimate\"\nstatus = \"R\"\n";
+    std::fs::write(ex.join("dataset.toml"), toml).expect("write");
+    let with = markdown(&ctx, &ex, "with");
+    assert!(
+        with.contains("Of the purchases on its supply paths, 100.0% cite an unverified source and 0.0% cite none."),
+        "{with}"
+    );
+    // Nothing else changes but those sentences (and the sources section that lists it).
+    let strip = |md: &str| {
+        md[..md.find("## Legend").expect("legend")]
+            .lines()
+            .map(|l| match l.find(" Of the purchases on its supply paths") {
+                Some(i) => &l[..i],
+                None => l,
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    assert_eq!(strip(&with), strip(&without));
+}
