@@ -12,7 +12,8 @@
 use std::ops::Range;
 
 use petgraph::graph::{DiGraph, NodeIndex};
-use petgraph::Direction;
+use petgraph::visit::NodeFiltered;
+use rayon::prelude::*;
 
 use crate::model::{Dataset, FirmIdx};
 
@@ -55,30 +56,7 @@ impl SupplyGraph {
             start += run.len();
         }
         let graph = supply_graph(ds);
-        // The edges were added in (supplier, buyer) order, so the graph's edge list, read in
-        // order, is the buyer adjacency and its weights; the supplier adjacency is each node's
-        // incoming neighbours, sorted.
-        let (buyer_start, buyer_list) = csr(
-            n,
-            graph
-                .raw_edges()
-                .iter()
-                .map(|e| (e.source().index(), e.target().index())),
-        );
-        let buyer_days: Vec<f64> = graph.raw_edges().iter().map(|e| e.weight).collect();
-        let mut supplier_start = Vec::with_capacity(n + 1);
-        let mut supplier_list = Vec::with_capacity(graph.edge_count());
-        supplier_start.push(0);
-        for f in 0..n {
-            let from = supplier_list.len();
-            supplier_list.extend(
-                graph
-                    .neighbors_directed(NodeIndex::new(f), Direction::Incoming)
-                    .map(|s| s.index()),
-            );
-            supplier_list[from..].sort_unstable();
-            supplier_start.push(supplier_list.len());
-        }
+        let adjacency = Adjacency::of(&graph);
 
         let end_firms = ds.end_firms();
         let end_values = end_firms
@@ -93,15 +71,22 @@ impl SupplyGraph {
             })
             .collect();
 
-        let (sccs, levels) = components(&graph);
+        let (sccs, levels) = components(&graph, &adjacency);
         let mut scc_of = vec![0; n];
         for (i, c) in sccs.iter().enumerate() {
             for &f in c {
                 scc_of[f] = i;
             }
         }
-        // The petgraph graph has served (edges deduplicated, SCCs, levels, adjacency): it is
-        // dropped here rather than kept as a second copy of every edge beside the arrays.
+        // The petgraph graph has served (edges deduplicated, adjacency, SCCs): it is dropped
+        // here rather than kept as a second copy of every edge beside the arrays.
+        let Adjacency {
+            buyer_start,
+            buyer_list,
+            buyer_days,
+            supplier_start,
+            supplier_list,
+        } = adjacency;
         SupplyGraph {
             end_firms,
             end_values,
@@ -153,90 +138,214 @@ impl SupplyGraph {
 /// (non-in-house) rows one edge, added in (supplier, buyer) order, carrying the smallest
 /// inventory days of the pair's rows.
 fn supply_graph(ds: &Dataset) -> DiGraph<(), f64> {
-    let mut edges: Vec<(FirmIdx, FirmIdx, f64)> = ds
+    // (supplier, buyer) packed into one key: a sort of ten million edges on all cores.
+    let mut edges: Vec<(u64, f64)> = ds
         .sourcing
-        .iter()
+        .par_iter()
         .filter(|r| !r.is_in_house())
-        .map(|r| (r.supplier, r.buyer, r.inventory_days.unwrap_or(0.0)))
+        .map(|r| {
+            let key = ((r.supplier as u64) << 32) | r.buyer as u64;
+            (key, r.inventory_days.unwrap_or(0.0))
+        })
         .collect();
-    edges.sort_unstable_by(|x, y| (x.0, x.1).cmp(&(y.0, y.1)).then(x.2.total_cmp(&y.2)));
-    let same = |x: &(FirmIdx, FirmIdx, f64), y: &(FirmIdx, FirmIdx, f64)| (x.0, x.1) == (y.0, y.1);
-    let mut graph = DiGraph::with_capacity(ds.firms.len(), edges.chunk_by(same).count());
+    edges.par_sort_unstable_by(|x, y| x.0.cmp(&y.0).then(x.1.total_cmp(&y.1)));
+    edges.dedup_by_key(|e| e.0);
+    let mut graph = DiGraph::with_capacity(ds.firms.len(), edges.len());
     for _ in &ds.firms {
         graph.add_node(());
     }
-    for pair in edges.chunk_by(same) {
-        let (s, b, days) = pair[0];
+    for (key, days) in edges {
+        let (s, b) = ((key >> 32) as usize, (key & u64::from(u32::MAX)) as usize);
         graph.add_edge(NodeIndex::new(s), NodeIndex::new(b), days);
     }
     graph
 }
 
+/// The flat (CSR) adjacency the propagation reads, derived from the graph's edge list in one
+/// pass each way (walking petgraph's per-node edge lists would chase a pointer per edge).
+struct Adjacency {
+    /// Distinct buyers of each firm, sorted: offsets (firms + 1) and targets.
+    buyer_start: Vec<usize>,
+    buyer_list: Vec<FirmIdx>,
+    /// The weight (inventory days) of each edge of `buyer_list`.
+    buyer_days: Vec<f64>,
+    /// Distinct suppliers of each firm, sorted: offsets (firms + 1) and sources.
+    supplier_start: Vec<usize>,
+    supplier_list: Vec<FirmIdx>,
+}
+
+impl Adjacency {
+    fn of(graph: &DiGraph<(), f64>) -> Self {
+        let n = graph.node_count();
+        let edges = graph.raw_edges();
+        let (buyer_start, by_source) = buckets(n, edges.iter().map(|e| e.source().index()));
+        let (supplier_start, by_target) = buckets(n, edges.iter().map(|e| e.target().index()));
+        let mut buyer: Vec<(FirmIdx, f64)> = by_source
+            .iter()
+            .map(|&e| (edges[e].target().index(), edges[e].weight))
+            .collect();
+        let mut supplier_list: Vec<FirmIdx> = by_target
+            .iter()
+            .map(|&e| edges[e].source().index())
+            .collect();
+        // Each bucket keeps the edge list's order: sorted already when the edges were added in
+        // (supplier, buyer) order, as supply_graph does.
+        for f in 0..n {
+            let slice = &mut buyer[buyer_start[f]..buyer_start[f + 1]];
+            if !slice.is_sorted_by_key(|b| b.0) {
+                slice.sort_unstable_by_key(|b| b.0);
+            }
+            let slice = &mut supplier_list[supplier_start[f]..supplier_start[f + 1]];
+            if !slice.is_sorted() {
+                slice.sort_unstable();
+            }
+        }
+        let (buyer_list, buyer_days) = buyer.into_iter().unzip();
+        Adjacency {
+            buyer_start,
+            buyer_list,
+            buyer_days,
+            supplier_start,
+            supplier_list,
+        }
+    }
+
+    fn buyers(&self, f: FirmIdx) -> &[FirmIdx] {
+        &self.buyer_list[self.buyer_start[f]..self.buyer_start[f + 1]]
+    }
+
+    fn suppliers(&self, f: FirmIdx) -> &[FirmIdx] {
+        &self.supplier_list[self.supplier_start[f]..self.supplier_start[f + 1]]
+    }
+}
+
+/// A counting sort of items by key: offsets (keys + 1) and the items' positions, in each bucket
+/// in their original order.
+fn buckets(n: usize, keys: impl Iterator<Item = usize> + Clone) -> (Vec<usize>, Vec<usize>) {
+    let mut start = vec![0usize; n + 1];
+    for k in keys.clone() {
+        start[k + 1] += 1;
+    }
+    for i in 0..n {
+        start[i + 1] += start[i];
+    }
+    let mut next = start.clone();
+    let mut items = vec![0usize; start[n]];
+    for (i, k) in keys.enumerate() {
+        items[next[k]] = i;
+        next[k] += 1;
+    }
+    (start, items)
+}
+
 /// Strongly connected components in topological order (suppliers before buyers), each sorted,
-/// and their condensation levels. petgraph's `kosaraju_scc` is iterative (its depth-first
-/// searches keep explicit stacks; `tarjan_scc` would recurse once per firm on a path and
-/// overflow on a chain a million tiers deep) and returns the components in reverse
-/// topological order, which is the order the levels need (read backwards). The components are
-/// then ordered by (level, first firm): still topological, and firms of one tier (close in id
-/// order in most data) get neighbouring component indices, which keeps the propagation's
-/// per-component arrays in cache.
-fn components(graph: &DiGraph<(), f64>) -> (Vec<Vec<FirmIdx>>, Vec<u32>) {
-    let sccs: Vec<Vec<FirmIdx>> = petgraph::algo::kosaraju_scc(graph)
-        .into_iter()
-        .rev()
-        .map(|c| {
+/// and their condensation levels.
+///
+/// Most firms of a supply network are on no cycle. A firm that buys from no firm still in the
+/// graph, or sells to none, is on no cycle; removing such firms one after another ("trimming",
+/// the first step of the parallel SCC algorithms of Hong et al., 2013) leaves the core of firms
+/// that lie both downstream and upstream of a cycle. petgraph's `kosaraju_scc` finds the
+/// components of that core (it is iterative: its depth-first searches keep explicit stacks,
+/// where `tarjan_scc` would recurse once per firm on a path and overflow on a chain a million
+/// tiers deep); every trimmed firm is a component of its own. Levels follow in one pass over
+/// the condensation in topological order (Kahn's algorithm). The components are then ordered by
+/// (level, first firm): topological, and firms of one tier (close in id order in most data)
+/// get neighbouring component indices, which keeps the propagation's per-component arrays in
+/// cache.
+fn components(graph: &DiGraph<(), f64>, adj: &Adjacency) -> (Vec<Vec<FirmIdx>>, Vec<u32>) {
+    let n = graph.node_count();
+    let core = cycle_core(n, adj);
+    let mut sccs: Vec<Vec<FirmIdx>> = (0..n).filter(|&f| !core[f]).map(|f| vec![f]).collect();
+    if core.iter().any(|&c| c) {
+        let on_core = NodeFiltered::from_fn(graph, |f: NodeIndex| core[f.index()]);
+        sccs.extend(petgraph::algo::kosaraju_scc(&on_core).into_iter().map(|c| {
             let mut members: Vec<FirmIdx> = c.into_iter().map(|f| f.index()).collect();
             members.sort_unstable();
             members
-        })
-        .collect();
-    let mut of = vec![0usize; graph.node_count()];
+        }));
+    }
+    let mut of = vec![0usize; n];
     for (i, c) in sccs.iter().enumerate() {
         for &f in c {
             of[f] = i;
         }
     }
-    let mut level = vec![0u32; sccs.len()];
-    for (i, c) in sccs.iter().enumerate() {
-        let mut l = 0;
-        for &f in c {
-            for s in graph.neighbors_directed(NodeIndex::new(f), Direction::Incoming) {
-                let sc = of[s.index()];
-                if sc != i {
-                    // Documented by petgraph; checked because a level read out of order would be
-                    // wrong silently.
-                    assert!(
-                        sc < i,
-                        "kosaraju_scc did not return reverse topological order"
-                    );
-                    l = l.max(level[sc] + 1);
-                }
-            }
-        }
-        level[i] = l;
-    }
+    let level = condensation_levels(&sccs, &of, adj);
     let mut order: Vec<usize> = (0..sccs.len()).collect();
-    order.sort_by_key(|&i| (level[i], sccs[i][0]));
+    order.sort_unstable_by_key(|&i| (level[i], sccs[i][0]));
     let levels = order.iter().map(|&i| level[i]).collect();
     // Fresh vectors allocated in the final order: the propagation reads `sccs[c]` of every
-    // component it visits in about this order, so their heap blocks are laid out in it too
-    // (moving the vectors would keep kosaraju_scc's reverse allocation order).
+    // component it visits in about this order, so their heap blocks are laid out in it too.
     let sccs = order.iter().map(|&i| sccs[i].clone()).collect();
     (sccs, levels)
 }
 
-/// Compressed adjacency from sorted, deduplicated (from, to) pairs.
-fn csr(n: usize, pairs: impl Iterator<Item = (usize, usize)>) -> (Vec<usize>, Vec<usize>) {
-    let mut start = vec![0usize; n + 1];
-    let mut list = Vec::new();
-    for (from, to) in pairs {
-        start[from + 1] += 1;
-        list.push(to);
+/// Which firms are left after trimming, again and again, every firm without a supplier left and
+/// then every firm without a buyer left: the firms both downstream and upstream of a cycle.
+/// A firm on a cycle is never trimmed (its cycle neighbours stay), so every trimmed firm is a
+/// component of its own.
+fn cycle_core(n: usize, adj: &Adjacency) -> Vec<bool> {
+    let mut left = vec![true; n];
+    let mut degree: Vec<usize> = (0..n).map(|f| adj.suppliers(f).len()).collect();
+    let mut queue: Vec<FirmIdx> = (0..n).filter(|&f| degree[f] == 0).collect();
+    while let Some(f) = queue.pop() {
+        left[f] = false;
+        for &b in adj.buyers(f) {
+            degree[b] -= 1;
+            if degree[b] == 0 {
+                queue.push(b);
+            }
+        }
     }
-    for i in 0..n {
-        start[i + 1] += start[i];
+    // What is left lies downstream of a cycle, and so do all its buyers.
+    for f in 0..n {
+        degree[f] = if left[f] { adj.buyers(f).len() } else { 0 };
     }
-    (start, list)
+    queue.extend((0..n).filter(|&f| left[f] && degree[f] == 0));
+    while let Some(f) = queue.pop() {
+        left[f] = false;
+        for &s in adj.suppliers(f) {
+            if left[s] {
+                degree[s] -= 1;
+                if degree[s] == 0 {
+                    queue.push(s);
+                }
+            }
+        }
+    }
+    left
+}
+
+/// The level of each component: 0 when it buys from no other, else one more than the highest
+/// level it buys from (Kahn's algorithm over the condensation; `of` maps firms to components).
+fn condensation_levels(sccs: &[Vec<FirmIdx>], of: &[usize], adj: &Adjacency) -> Vec<u32> {
+    let mut waiting = vec![0usize; sccs.len()];
+    for (c, members) in sccs.iter().enumerate() {
+        for &f in members {
+            waiting[c] += adj.suppliers(f).iter().filter(|&&s| of[s] != c).count();
+        }
+    }
+    let mut level = vec![0u32; sccs.len()];
+    let mut ready: Vec<usize> = (0..sccs.len()).filter(|&c| waiting[c] == 0).collect();
+    let mut done = 0;
+    while let Some(c) = ready.pop() {
+        done += 1;
+        for &f in &sccs[c] {
+            for &b in adj.buyers(f) {
+                let cb = of[b];
+                if cb != c {
+                    level[cb] = level[cb].max(level[c] + 1);
+                    waiting[cb] -= 1;
+                    if waiting[cb] == 0 {
+                        ready.push(cb);
+                    }
+                }
+            }
+        }
+    }
+    // The condensation of a graph has no cycle: every component is reached.
+    assert_eq!(done, sccs.len(), "the condensation has a cycle");
+    level
 }
 
 #[cfg(test)]
@@ -273,7 +382,7 @@ mod tests {
             edges.sort_unstable();
             edges.dedup();
             let g = digraph(n, &edges);
-            let (ours, levels) = components(&g);
+            let (ours, levels) = components(&g, &Adjacency::of(&g));
             let mut theirs: Vec<Vec<usize>> = petgraph::algo::tarjan_scc(&g)
                 .into_iter()
                 .map(|c| {
@@ -320,7 +429,8 @@ mod tests {
     fn a_chain_a_million_deep_does_not_overflow_the_stack() {
         let n = 1_000_000;
         let edges: Vec<(usize, usize)> = (1..n).map(|i| (i - 1, i)).collect();
-        let (sccs, levels) = components(&digraph(n, &edges));
+        let g = digraph(n, &edges);
+        let (sccs, levels) = components(&g, &Adjacency::of(&g));
         assert_eq!(sccs.len(), n);
         assert_eq!(sccs[0], [0]);
         assert_eq!(sccs[n - 1], [n - 1]);

@@ -20,6 +20,8 @@ use polars::prelude::{
     PlSmallStr, PolarsResult, Schema,
 };
 
+use rayon::prelude::*;
+
 use super::columns::{Format, Kind};
 use super::precheck::precheck;
 use super::table::{normalise_header, Column, NumColumn, Table, TextColumn};
@@ -87,8 +89,9 @@ fn polars_columns(
     if df.height() != records {
         return None;
     }
+    // The columns are copied into scrisk's own on every core, one column per task.
     df.into_columns()
-        .into_iter()
+        .into_par_iter()
         .map(|c| {
             let name = normalise_header(c.name());
             let column = match format.kind(&name) {

@@ -3,7 +3,7 @@
 
 use std::borrow::Cow;
 
-use foldhash::HashMap;
+use foldhash::{HashMap, HashSet};
 
 use super::columns::{check_columns, non_negative, num_col, text_col, FIRMS};
 use super::table::{Numbers, Table, Texts};
@@ -53,7 +53,8 @@ pub(crate) fn read_firms(
     }
     let cols = FirmColumns::of(t, problems)?;
     let mut seen: HashMap<&str, usize> = HashMap::default();
-    let mut case = CaseNotes::default();
+    seen.reserve(t.height());
+    let mut case = CaseNotes::new(&cols.ids, t.height());
     let mut firms = Vec::with_capacity(t.height());
     for i in 0..t.height() {
         let row = t.row(i);
@@ -179,20 +180,48 @@ fn country_of(
 
 /// Ids that differ only in case are different firms, but rarely on purpose: say so (for the
 /// first 20 such ids).
-#[derive(Default)]
 struct CaseNotes<'a> {
+    /// The folded forms of the ids that are not their own folded form: two ids that differ
+    /// only in case share a folded form, and at least one of them is such an id. Only ids
+    /// whose folded form is here need looking at (none, when every id is in lower case).
+    keys: HashSet<String>,
     folded: HashMap<Cow<'a, str>, (&'a str, usize)>,
     notes: Vec<String>,
 }
 
+/// An id's folded form, borrowed when the id is its own (ASCII without capitals, most ids).
+fn folded(id: &str) -> Cow<'_, str> {
+    if id.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase()) {
+        Cow::Borrowed(id)
+    } else {
+        Cow::Owned(id.to_lowercase())
+    }
+}
+
 impl<'a> CaseNotes<'a> {
+    fn new(ids: &Texts<'_>, rows: usize) -> Self {
+        let keys = (0..rows)
+            .filter_map(|i| ids.get(i))
+            .filter_map(|id| match folded(id) {
+                Cow::Owned(key) if key != id => Some(key),
+                _ => None,
+            })
+            .collect();
+        CaseNotes {
+            keys,
+            folded: HashMap::default(),
+            notes: Vec::new(),
+        }
+    }
+
     fn see(&mut self, id: &'a str, row: usize) {
-        // Most ids are ASCII without capitals: then they are their own folded form.
-        let key = if id.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase()) {
-            Cow::Borrowed(id)
-        } else {
-            Cow::Owned(id.to_lowercase())
-        };
+        if self.keys.is_empty() {
+            return;
+        }
+        let key = folded(id);
+        if !self.keys.contains(key.as_ref()) {
+            return;
+        }
         if let Some(&(other, other_row)) = self.folded.get(&key) {
             if other != id && self.notes.len() < 20 {
                 self.notes.push(format!(

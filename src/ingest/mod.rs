@@ -12,6 +12,7 @@ mod components;
 mod csv;
 mod discover;
 mod firms;
+mod ids;
 mod parquet;
 mod precheck;
 pub(crate) mod scenarios;

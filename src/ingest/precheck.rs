@@ -9,6 +9,8 @@
 use std::path::Path;
 
 use super::table::normalise_header;
+
+mod plain;
 use crate::problem::{quote, Problem};
 
 /// Enough shape problems to show the cap and count the rest, without holding millions.
@@ -16,6 +18,7 @@ const MAX_PROBLEMS: usize = 10_000;
 
 /// What the `csv` crate pass found: the header as written, its row, and the spreadsheet row
 /// of each data record.
+#[derive(Debug, PartialEq)]
 pub(crate) struct Shape {
     pub(crate) header: Vec<String>,
     pub(crate) header_row: usize,
@@ -25,6 +28,11 @@ pub(crate) struct Shape {
 /// The `csv` crate pass: there is a header naming each column once, every record has as many
 /// fields as the header, every field is UTF-8. Problems are located by spreadsheet row.
 pub(crate) fn precheck(path: &Path, file: &str, problems: &mut Vec<Problem>) -> Option<Shape> {
+    plain::shape(path).or_else(|| record_by_record(path, file, problems))
+}
+
+/// The `csv` crate pass proper, for any file.
+fn record_by_record(path: &Path, file: &str, problems: &mut Vec<Problem>) -> Option<Shape> {
     let mut rdr = match csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)

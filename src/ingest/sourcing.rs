@@ -6,9 +6,9 @@
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use foldhash::HashMap;
-use rayon::prelude::*;
 
 use super::columns::{check_columns, non_negative, num_col, text_col, SOURCING};
+use super::ids::{FirmIndex, IdIndex, UNKNOWN};
 use super::shares::{given_share, Pair, Shares};
 use super::table::{Numbers, Table, Texts};
 use super::LoadOptions;
@@ -97,13 +97,7 @@ pub(crate) fn read_sourcing(
         return None;
     }
     let cols = SourcingColumns::of(t, problems)?;
-    let firm_index: Option<IdIndex<'_>> = refs.firms.map(|f| {
-        let mut index = IdIndex::default();
-        for (i, f) in f.iter().enumerate() {
-            index.get_or_insert(&f.id, i);
-        }
-        index
-    });
+    let firm_index: Option<FirmIndex<'_>> = refs.firms.map(FirmIndex::new);
     let resolve = |ids: &Texts<'_>| match &firm_index {
         Some(index) if refs.firms.is_some_and(|f| f.len() < UNKNOWN as usize) => {
             index.resolve_all(ids, t.height())
@@ -289,86 +283,15 @@ fn read_row<'a>(
     }
 }
 
-/// Ids and their indices. An id of up to 15 bytes (nearly every id) is packed with its length
-/// into a `u128` key that the hash table holds itself: a lookup among a million firms then
-/// reads the table only, not also the id's bytes elsewhere in memory (comparing those was an
-/// eighth of ingest's CPU time at 10 M rows).
-#[derive(Default)]
-struct IdIndex<'a> {
-    short: HashMap<u128, usize>,
-    long: HashMap<&'a str, usize>,
-}
-
-/// A resolved id that names no firm.
-const UNKNOWN: u32 = u32::MAX;
-
-/// The id's bytes and length as one number, when it has at most 15 bytes.
-fn packed(id: &str) -> Option<u128> {
-    let bytes = id.as_bytes();
-    (bytes.len() < 16).then(|| {
-        let mut key = [0u8; 16];
-        key[..bytes.len()].copy_from_slice(bytes);
-        key[15] = bytes.len() as u8;
-        u128::from_le_bytes(key)
-    })
-}
-
-impl<'a> IdIndex<'a> {
-    fn get(&self, id: &str) -> Option<usize> {
-        match packed(id) {
-            Some(key) => self.short.get(&key).copied(),
-            None => self.long.get(id).copied(),
-        }
-    }
-
-    /// The index of the id in each of the first `rows` cells of a column ([`UNKNOWN`] for an
-    /// empty or unknown id). Tight loops, on every core, let the processor overlap the memory
-    /// reads of many lookups, which the row-by-row checks cannot; an id equal to the previous
-    /// row's (rows of one buyer usually follow each other) is not looked up again.
-    fn resolve_all(&self, ids: &Texts<'_>, rows: usize) -> Vec<u32> {
-        // Blocks of rows on all cores; the result is in row order whatever the thread count.
-        const BLOCK: usize = 1 << 16;
-        let mut resolved = vec![UNKNOWN; rows];
-        resolved
-            .par_chunks_mut(BLOCK)
-            .enumerate()
-            .for_each(|(b, block)| {
-                let mut last: Option<(&str, u32)> = None;
-                for (j, slot) in block.iter_mut().enumerate() {
-                    let Some(id) = ids.get(b * BLOCK + j) else {
-                        continue;
-                    };
-                    *slot = match last {
-                        Some((prev, found)) if prev == id => found,
-                        _ => {
-                            let found = self.get(id).map_or(UNKNOWN, |f| f as u32);
-                            last = Some((id, found));
-                            found
-                        }
-                    };
-                }
-            });
-        resolved
-    }
-
-    /// The index of `id`, which becomes `next` if the id is new.
-    fn get_or_insert(&mut self, id: &'a str, next: usize) -> usize {
-        match packed(id) {
-            Some(key) => *self.short.entry(key).or_insert(next),
-            None => *self.long.entry(id).or_insert(next),
-        }
-    }
-}
-
 /// Resolves buyer and supplier ids against the firms.
 struct Lookup<'a> {
     file: &'a str,
     /// Firm index by id; `None` when the firms table has problems.
-    index: Option<&'a IdIndex<'a>>,
+    index: Option<&'a FirmIndex<'a>>,
     /// With problems in firms, the ids the firms table does name, so that unknown references
     /// are still reported in the same run.
     named_ids: Option<&'a HashSet<&'a str>>,
-    /// The firm of each row's buyer and supplier, resolved ahead ([`IdIndex::resolve_all`]);
+    /// The firm of each row's buyer and supplier, resolved ahead ([`FirmIndex::resolve_all`]);
     /// empty when the firms have problems.
     buyers: Vec<u32>,
     suppliers: Vec<u32>,
