@@ -264,10 +264,10 @@ fn components(graph: &DiGraph<(), f64>, adj: &Adjacency) -> (Vec<Vec<FirmIdx>>, 
             members
         }));
     }
-    let mut of = vec![0usize; n];
+    let mut of = vec![0u32; n];
     for (i, c) in sccs.iter().enumerate() {
         for &f in c {
-            of[f] = i;
+            of[f] = i as u32;
         }
     }
     let level = condensation_levels(&sccs, &of, adj);
@@ -317,34 +317,50 @@ fn cycle_core(n: usize, adj: &Adjacency) -> Vec<bool> {
 }
 
 /// The level of each component: 0 when it buys from no other, else one more than the highest
-/// level it buys from (Kahn's algorithm over the condensation; `of` maps firms to components).
-fn condensation_levels(sccs: &[Vec<FirmIdx>], of: &[usize], adj: &Adjacency) -> Vec<u32> {
-    let mut waiting = vec![0usize; sccs.len()];
-    for (c, members) in sccs.iter().enumerate() {
-        for &f in members {
-            waiting[c] += adj.suppliers(f).iter().filter(|&&s| of[s] != c).count();
-        }
-    }
+/// level it buys from (Kahn's algorithm over the condensation, first in, first out, so that
+/// components are visited about tier by tier; `of` maps firms to components). The counters are
+/// `u32` so that the arrays read at random stay small enough for the processor's cache.
+fn condensation_levels(sccs: &[Vec<FirmIdx>], of: &[u32], adj: &Adjacency) -> Vec<u32> {
+    // A lone firm has no edge to itself: all its suppliers are in other components.
+    let mut waiting: Vec<u32> = sccs
+        .iter()
+        .enumerate()
+        .map(|(c, members)| match members.as_slice() {
+            [f] => adj.suppliers(*f).len() as u32,
+            _ => members
+                .iter()
+                .map(|&f| {
+                    adj.suppliers(f)
+                        .iter()
+                        .filter(|&&s| of[s] as usize != c)
+                        .count() as u32
+                })
+                .sum(),
+        })
+        .collect();
     let mut level = vec![0u32; sccs.len()];
-    let mut ready: Vec<usize> = (0..sccs.len()).filter(|&c| waiting[c] == 0).collect();
-    let mut done = 0;
-    while let Some(c) = ready.pop() {
-        done += 1;
-        for &f in &sccs[c] {
+    let mut queue: Vec<u32> = (0..sccs.len() as u32)
+        .filter(|&c| waiting[c as usize] == 0)
+        .collect();
+    let mut next = 0;
+    while let Some(&c) = queue.get(next) {
+        next += 1;
+        for &f in &sccs[c as usize] {
             for &b in adj.buyers(f) {
                 let cb = of[b];
                 if cb != c {
-                    level[cb] = level[cb].max(level[c] + 1);
+                    let cb = cb as usize;
+                    level[cb] = level[cb].max(level[c as usize] + 1);
                     waiting[cb] -= 1;
                     if waiting[cb] == 0 {
-                        ready.push(cb);
+                        queue.push(cb as u32);
                     }
                 }
             }
         }
     }
     // The condensation of a graph has no cycle: every component is reached.
-    assert_eq!(done, sccs.len(), "the condensation has a cycle");
+    assert_eq!(queue.len(), sccs.len(), "the condensation has a cycle");
     level
 }
 

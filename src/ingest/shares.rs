@@ -91,7 +91,7 @@ impl<'a> Shares<'a> {
     }
 
     fn given(&mut self, pair: &Pair<'_>, problems: &mut Vec<Problem>) -> Vec<f64> {
-        let given: Vec<f64> = pair.rows.iter().map(|r| r.share.unwrap_or(0.0)).collect();
+        let given: Vec<f64> = pair.rows.iter().map(|r| r.share().unwrap_or(0.0)).collect();
         let sum: f64 = given.iter().sum();
         if pair.broken || (sum - 1.0).abs() <= SHARE_TOLERANCE {
             return given;
@@ -100,7 +100,7 @@ impl<'a> Shares<'a> {
             self.no_positive_share(pair, problems);
             return given;
         }
-        let mut rows: Vec<usize> = pair.rows.iter().map(|r| r.row).collect();
+        let mut rows: Vec<usize> = pair.rows.iter().map(|r| r.row()).collect();
         rows.sort_unstable();
         let rows_text = rows
             .iter()
@@ -115,8 +115,8 @@ impl<'a> Shares<'a> {
                 round_for_message(sum),
             ));
             self.normalized.push(Normalized {
-                buyer: pair.rows[0].buyer,
-                component: pair.rows[0].component,
+                buyer: pair.rows[0].buyer(),
+                component: pair.rows[0].component(),
                 original_sum: sum,
             });
             return given.iter().map(|s| s / sum).collect();
@@ -141,7 +141,7 @@ impl<'a> Shares<'a> {
     /// Every row of a pair has share 0: the pair has no supplier, only alternates. One problem
     /// per row, each naming the pair.
     fn no_positive_share(&self, pair: &Pair<'_>, problems: &mut Vec<Problem>) {
-        let mut rows: Vec<usize> = pair.rows.iter().map(|r| r.row).collect();
+        let mut rows: Vec<usize> = pair.rows.iter().map(|r| r.row()).collect();
         rows.sort_unstable();
         for row in rows {
             problems.push(
@@ -188,7 +188,7 @@ impl<'a> Shares<'a> {
 /// beside a positive one is a qualified alternate. When the pair's values are all 0 there is
 /// nothing to derive from, and its suppliers split it equally (no alternates then).
 fn derived_from_values(pair: &Pair<'_>) -> Vec<f64> {
-    let vals: Vec<f64> = pair.rows.iter().map(|r| r.value.unwrap_or(0.0)).collect();
+    let vals: Vec<f64> = pair.rows.iter().map(|r| r.value().unwrap_or(0.0)).collect();
     let sum: f64 = vals.iter().sum();
     if sum > 0.0 {
         vals.iter().map(|v| v / sum).collect()

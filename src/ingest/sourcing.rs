@@ -26,17 +26,58 @@ pub(crate) struct SourcingResult {
     pub(crate) normalized: Vec<Normalized>,
 }
 
-/// A sourcing row with valid cells, before shares are derived or checked.
+/// A sourcing row with valid cells, before shares are derived or checked. Ten million of them
+/// are read, sorted and split into pairs, so they are kept small (40 bytes): indices as `u32`,
+/// an empty number as NaN (a valid cell is finite).
 pub(crate) struct RawRow {
-    pub(crate) buyer: usize,
+    buyer: u32,
     /// While rows are read, the component's index in order of first use; then its index in
     /// the sorted component list.
-    pub(crate) component: usize,
-    pub(crate) supplier: usize,
-    pub(crate) share: Option<f64>,
-    pub(crate) value: Option<f64>,
-    pub(crate) inventory: Option<f64>,
-    pub(crate) row: usize,
+    component: u32,
+    supplier: u32,
+    row: u32,
+    share: f64,
+    value: f64,
+    inventory: f64,
+}
+
+/// An empty cell as NaN.
+fn or_nan(x: Option<f64>) -> f64 {
+    x.unwrap_or(f64::NAN)
+}
+
+/// NaN as an empty cell.
+fn unless_nan(x: f64) -> Option<f64> {
+    (!x.is_nan()).then_some(x)
+}
+
+impl RawRow {
+    pub(crate) fn buyer(&self) -> usize {
+        self.buyer as usize
+    }
+    pub(crate) fn component(&self) -> usize {
+        self.component as usize
+    }
+    pub(crate) fn supplier(&self) -> usize {
+        self.supplier as usize
+    }
+    /// The spreadsheet row.
+    pub(crate) fn row(&self) -> usize {
+        self.row as usize
+    }
+    pub(crate) fn share(&self) -> Option<f64> {
+        unless_nan(self.share)
+    }
+    pub(crate) fn value(&self) -> Option<f64> {
+        unless_nan(self.value)
+    }
+    pub(crate) fn inventory(&self) -> Option<f64> {
+        unless_nan(self.inventory)
+    }
+    /// The sort key: (buyer, component, supplier, row).
+    fn key(&self) -> (u32, u32, u32, u32) {
+        (self.buyer, self.component, self.supplier, self.row)
+    }
 }
 
 /// What sourcing rows refer to: the firms (or, when the firms table has problems, only the ids
@@ -123,7 +164,7 @@ pub(crate) fn read_sourcing(
         ..
     } = reading;
     let components = sort_components(&mut raw, &component_names, refs.listed);
-    raw.sort_unstable_by_key(|r| (r.buyer, r.component, r.supplier, r.row));
+    raw.sort_unstable_by_key(RawRow::key);
     repeated_rows(&raw, &t.file, problems);
 
     let share_source = if cols.has_share {
@@ -180,9 +221,9 @@ impl Pairs<'_> {
         let firm_id = |i: usize| self.firms.map_or("?", |f| f[i].id.as_str());
         let mut rows: Vec<SourcingRow> = Vec::with_capacity(raw.len());
         let mut alternates: Vec<SourcingRow> = Vec::new();
-        for pair in raw.chunk_by(|a, b| (a.buyer, a.component) == (b.buyer, b.component)) {
-            let buyer_id = firm_id(pair[0].buyer);
-            let component_id = self.components[pair[0].component].id.as_str();
+        for pair in raw.chunk_by(|a, b| (a.buyer(), a.component()) == (b.buyer(), b.component())) {
+            let buyer_id = firm_id(pair[0].buyer());
+            let component_id = self.components[pair[0].component()].id.as_str();
             let pair = Pair {
                 rows: pair,
                 buyer_id,
@@ -192,17 +233,17 @@ impl Pairs<'_> {
             let of_pair = shares.of_pair(&pair, problems);
             for (r, share) in pair.rows.iter().zip(of_pair) {
                 let row = SourcingRow {
-                    buyer: r.buyer,
-                    component: r.component,
-                    supplier: r.supplier,
+                    buyer: r.buyer(),
+                    component: r.component(),
+                    supplier: r.supplier(),
                     share,
-                    annual_value: if self.has_values { r.value } else { None },
-                    inventory_days: r.inventory,
-                    row: r.row,
+                    annual_value: if self.has_values { r.value() } else { None },
+                    inventory_days: r.inventory(),
+                    row: r.row(),
                 };
                 // A row without its value is no alternate for lacking it (its dataset is
                 // rejected, but the capacity checks read its structure).
-                if share == 0.0 && (r.share.is_some() || r.value.is_some()) {
+                if share == 0.0 && (r.share().is_some() || r.value().is_some()) {
                     alternates.push(row);
                 } else {
                     rows.push(row);
@@ -266,13 +307,13 @@ fn read_row<'a>(
                 reading.component_names.push(k);
             }
             reading.raw.push(RawRow {
-                buyer,
-                component,
-                supplier,
-                share,
-                value,
-                inventory,
-                row,
+                buyer: buyer as u32,
+                component: component as u32,
+                supplier: supplier as u32,
+                row: row as u32,
+                share: or_nan(share),
+                value: or_nan(value),
+                inventory: or_nan(inventory),
             });
         }
         _ => {
@@ -382,7 +423,7 @@ fn sort_components(
     let place: HashMap<&str, usize> = names.keys().enumerate().map(|(i, k)| (*k, i)).collect();
     let renumber: Vec<usize> = used.iter().map(|k| place[k]).collect();
     for r in raw.iter_mut() {
-        r.component = renumber[r.component];
+        r.component = renumber[r.component()] as u32;
     }
     names
         .into_iter()
@@ -397,17 +438,17 @@ fn sort_components(
 /// sorted by those and then by row.
 fn repeated_rows(raw: &[RawRow], file: &str, problems: &mut Vec<Problem>) {
     for w in raw.windows(2) {
-        if (w[0].buyer, w[0].component, w[0].supplier)
-            == (w[1].buyer, w[1].component, w[1].supplier)
+        if (w[0].buyer(), w[0].component(), w[0].supplier())
+            == (w[1].buyer(), w[1].component(), w[1].supplier())
         {
             problems.push(
                 Problem::cell(
                     file,
-                    w[1].row,
+                    w[1].row(),
                     "supplier_id",
                     format!(
                         "duplicate row: same buyer, component and supplier as row {}",
-                        w[0].row
+                        w[0].row()
                     ),
                 )
                 .with_hint("merge the two rows into one (add their shares and values)"),
