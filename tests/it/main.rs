@@ -19,3 +19,4 @@ mod odd_bytes;
 mod policy;
 mod sarif;
 mod settings;
+mod shards;
