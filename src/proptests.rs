@@ -354,7 +354,7 @@ proptest! {
             let text = serde_json::to_string(&results).expect("serialises");
             let back: crate::report::shard::Results = serde_json::from_str(&text).expect("reads");
             prop_assert_eq!(&back, &results);
-            merged.absorb(crate::report::shard::sweep_part(&ds, &g, &back).expect("fits"));
+            merged.absorb(crate::report::shard::sweep_part(&ds, g.end_firms.len(), &back).expect("fits"));
         }
         let sweeping = crate::whatif::Sweeping::Given(Box::new(merged));
         let joined = Analysis::run_with(&ds, &g, None, settings, quiet, sweeping).expect("solved");

@@ -198,7 +198,7 @@ fn merge_one(s: &Merge, parts: &[Part], out: &mut Out) -> Result<Merged, Vec<Pro
             ));
             continue;
         }
-        match shard::sweep_part(&ds, &g, &part.doc.results) {
+        match shard::sweep_part(&ds, g.end_firms.len(), &part.doc.results) {
             Ok(p) => all.absorb(p),
             Err(e) => problems.push(Problem::file(part.file.clone(), e)),
         }

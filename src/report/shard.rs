@@ -14,7 +14,6 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::schema::Entry;
-use crate::graph::SupplyGraph;
 use crate::model::{Dataset, FirmIdx};
 use crate::whatif::capacity::{FirmOutcome, Outcome};
 use crate::whatif::recovery::{FirmRecovery, RecoveryGap};
@@ -230,9 +229,9 @@ pub(crate) fn results(ds: &Dataset, part: &SweepPart) -> Results {
     }
 }
 
-/// A part's results back as a sweep part of `ds`; `Err` says what does not fit the dataset
-/// (an unknown firm, a loss list of the wrong length).
-pub(crate) fn sweep_part(ds: &Dataset, g: &SupplyGraph, r: &Results) -> Result<SweepPart, String> {
+/// A part's results back as a sweep part of `ds`, which has `end_firms` end firms; `Err` says
+/// what does not fit the dataset (an unknown firm, a loss list of the wrong length).
+pub(crate) fn sweep_part(ds: &Dataset, end_firms: usize, r: &Results) -> Result<SweepPart, String> {
     let firm = |id: &str| {
         ds.firm_index(id)
             .ok_or_else(|| format!("names firm {id:?}, which the dataset does not have"))
@@ -254,12 +253,11 @@ pub(crate) fn sweep_part(ds: &Dataset, g: &SupplyGraph, r: &Results) -> Result<S
     let entries = |v: &[Entry]| v.iter().map(entry).collect::<Result<Vec<_>, _>>();
     let mut country_losses = Vec::with_capacity(r.countries.len());
     for c in &r.countries {
-        if c.losses.len() != g.end_firms.len() {
+        if c.losses.len() != end_firms {
             return Err(format!(
-                "country {:?} has {} losses for {} end firms",
+                "country {:?} has {} losses for {end_firms} end firms",
                 c.entry.key,
                 c.losses.len(),
-                g.end_firms.len()
             ));
         }
         country_losses.push((c.entry.key.clone(), c.losses.clone()));
