@@ -50,10 +50,11 @@ def main():
     p.add_argument("--address", default=None, help="Ray cluster address (e.g. auto)")
     p.add_argument("--cpus-per-shard", type=int, default=1,
                    help="CPUs each shard reserves and uses as threads (default 1)")
-    p.add_argument("analyze_args", nargs=argparse.REMAINDER,
-                   help="after --: more arguments of scrisk analyze (e.g. --format both)")
-    a = p.parse_args()
-    extra = a.analyze_args[1:] if a.analyze_args[:1] == ["--"] else a.analyze_args
+    p.epilog = "Arguments after -- go to every scrisk analyze (e.g. -- --format both)."
+    argv = sys.argv[1:]
+    cut = argv.index("--") if "--" in argv else len(argv)
+    a = p.parse_args(argv[:cut])
+    extra = argv[cut + 1:]
     parts_dir = a.parts or os.path.join(a.out, "parts")
     os.makedirs(parts_dir, exist_ok=True)
 

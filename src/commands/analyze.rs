@@ -80,7 +80,7 @@ fn analyze_one(s: &Analyze, dir: &std::path::Path, out: &mut Out) -> ExitStatus 
         return super::shard::run(s, shard, dir, &ds, &g, load_time, out);
     }
     let size = if s.analysis.whatif.sweep {
-        Keys::all(&ds).len() as u64
+        Keys::all(&ds).count() as u64
     } else {
         0
     };

@@ -56,7 +56,7 @@ pub(crate) fn run(
     let clock = Instant::now();
     let keys = whatif::shard::split(ds, g, shard.n).swap_remove(shard.k - 1);
     let split_time = clock.elapsed();
-    let watch = Watch::new(sweep_bar(keys.len() as u64, s.progress, &ds.name));
+    let watch = Watch::new(sweep_bar(keys.count() as u64, s.progress, &ds.name));
     let part = whatif::sweep_part(ds, g, &keys, s.analysis.whatif, &watch);
     watch.bar.finish_and_clear();
     let part = match part {
@@ -110,7 +110,7 @@ pub(crate) fn run(
             dir.display(),
             shard.k,
             shard.n,
-            plural(keys.len(), "sweep entry", "sweep entries"),
+            plural(keys.count(), "sweep entry", "sweep entries"),
         ));
     }
     status

@@ -52,7 +52,7 @@ impl Keys {
     }
 
     /// Number of sweep entries (for a progress bar).
-    pub(crate) fn len(&self) -> usize {
+    pub(crate) fn count(&self) -> usize {
         self.firms.len()
             + self.countries.len()
             + self.regions.len()
