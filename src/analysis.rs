@@ -5,7 +5,7 @@ use crate::graph::SupplyGraph;
 use crate::metrics::{self, Metrics, Thresholds};
 use crate::model::{Dataset, FirmIdx, Scenario};
 use crate::whatif::capacity::lp::SolveError;
-use crate::whatif::{self, Observer, WhatIf, WhatIfSettings};
+use crate::whatif::{self, Observer, Sweeping, WhatIf, WhatIfSettings};
 
 /// Settings of an analysis.
 #[derive(Debug, Clone, Default)]
@@ -36,9 +36,22 @@ impl<'a> Analysis<'a> {
         settings: AnalysisSettings,
         observer: &dyn Observer,
     ) -> Result<Self, SolveError> {
+        Self::run_with(ds, g, cli, settings, observer, Sweeping::Run)
+    }
+
+    /// [`Self::run`], with the sweep results taken from `sweeping`: `scrisk merge` gives the
+    /// shards' parts, and the rest of the analysis is computed here as in an unsharded run.
+    pub(crate) fn run_with(
+        ds: &'a Dataset,
+        g: &'a SupplyGraph,
+        cli: Option<&Scenario>,
+        settings: AnalysisSettings,
+        observer: &dyn Observer,
+        sweeping: Sweeping,
+    ) -> Result<Self, SolveError> {
         let metrics = metrics::compute(ds, settings.thresholds);
         observer.phase_done("metrics");
-        let whatif = whatif::analyse(ds, g, cli, settings.whatif, observer)?;
+        let whatif = whatif::analyse(ds, g, cli, settings.whatif, observer, sweeping)?;
         let coverage = g
             .end_firms
             .iter()

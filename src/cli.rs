@@ -77,6 +77,39 @@ pub(crate) enum Command {
     /// at risk: a pull-request comment.
     #[command(after_help = EXIT_CODES)]
     Diff(DiffArgs),
+    /// Merge the parts of a sharded sweep (`analyze --shard K/N`) into the reports an unsharded
+    /// run writes, byte for byte.
+    ///
+    /// Checks that the parts belong together — the same scrisk version, input files, options
+    /// and N, every shard exactly once, every part unmodified — and refuses them otherwise
+    /// (exit status 2, naming the file, nothing written). Reads the dataset again (from the path
+    /// the parts record, or --data) for everything that is not a sweep. See docs/scale.md.
+    #[command(after_help = EXIT_CODES)]
+    Merge(MergeArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct MergeArgs {
+    /// The parts (`<dataset>.shard-K-of-N.json`), all N of them; parts of several datasets
+    /// may be given together.
+    #[arg(value_name = "PART", required = true)]
+    pub(crate) parts: Vec<PathBuf>,
+    /// Directory the reports are written to (created if missing).
+    #[arg(long, value_name = "DIR", default_value = "reports")]
+    pub(crate) out: PathBuf,
+    /// The dataset, when it is no longer at the path the parts record (e.g. mounted elsewhere
+    /// in the merge job). Only with the parts of one dataset.
+    #[arg(long, value_name = "PATH")]
+    pub(crate) data: Option<PathBuf>,
+}
+
+/// Which shard of a sharded sweep to compute (`--shard`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ShardArg {
+    /// Shard K of N, K from 1.
+    Fixed { k: usize, n: usize },
+    /// From the job array's environment variables.
+    Auto,
 }
 
 #[derive(Debug, Args)]
@@ -266,6 +299,32 @@ pub(crate) struct AnalyzeArgs {
     /// concentration, which needs the country sweep): for very large datasets.
     #[arg(long)]
     pub(crate) no_sweep: bool,
+    /// Compute only shard K of N (K from 1) of every sweep and write it as
+    /// <dataset>.shard-K-of-N.json instead of the reports; `scrisk merge` joins the N parts.
+    /// The split is balanced by each cut's downstream cone. `auto` reads K and N from a job
+    /// array: Slurm (SLURM_ARRAY_TASK_ID, _MIN, _STEP, _COUNT), a Kubernetes Indexed Job
+    /// (JOB_COMPLETION_INDEX, with N in SCRISK_SHARDS, which the Job sets) or AWS Batch
+    /// (AWS_BATCH_JOB_ARRAY_INDEX, AWS_BATCH_JOB_ARRAY_SIZE). See docs/scale.md.
+    #[arg(
+        long,
+        value_name = "K/N|auto",
+        value_parser = parse_shard,
+        conflicts_with = "no_sweep"
+    )]
+    pub(crate) shard: Option<ShardArg>,
+}
+
+/// `--shard`: `K/N` with 1 <= K <= N, or `auto`.
+fn parse_shard(text: &str) -> Result<ShardArg, String> {
+    let text = text.trim();
+    if text.eq_ignore_ascii_case("auto") {
+        return Ok(ShardArg::Auto);
+    }
+    let number = |t: &str| t.trim().parse::<usize>().ok();
+    match text.split_once('/').map(|(k, n)| (number(k), number(n))) {
+        Some((Some(k), Some(n))) if (1..=n).contains(&k) => Ok(ShardArg::Fixed { k, n }),
+        _ => Err("expected K/N with 1 <= K <= N (e.g. 2/8), or auto".to_string()),
+    }
 }
 
 /// A number of firms for `generate`: at least two per tier.
@@ -328,6 +387,17 @@ mod tests {
             "2026-01-01T00:00",
         ] {
             assert!(parse_date(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn shards_are_k_of_n_from_one_or_auto() {
+        assert_eq!(parse_shard("1/1"), Ok(ShardArg::Fixed { k: 1, n: 1 }));
+        assert_eq!(parse_shard("7/7"), Ok(ShardArg::Fixed { k: 7, n: 7 }));
+        assert_eq!(parse_shard(" 2 / 8 "), Ok(ShardArg::Fixed { k: 2, n: 8 }));
+        assert_eq!(parse_shard("AUTO"), Ok(ShardArg::Auto));
+        for bad in ["0/3", "4/3", "1/0", "3", "a/b", "1/2/3", "-1/2", ""] {
+            assert!(parse_shard(bad).is_err(), "{bad}");
         }
     }
 

@@ -25,5 +25,6 @@ pub fn run(cli: Cli) -> ExitStatus {
         Settings::Init(s) => commands::init::run(s, &mut out),
         Settings::Check(s) => commands::check::run(s, &mut out),
         Settings::Diff(s) => commands::diff::run(s, &mut out),
+        Settings::Merge(s) => commands::merge::run(s, &mut out),
     }
 }

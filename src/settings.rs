@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use jiff::civil::Date;
 
 use crate::analysis::AnalysisSettings;
-use crate::cli::{CheckFormat, Cli, Command, Format, InputArgs, ValidateFormat};
+use crate::cli::{CheckFormat, Cli, Command, Format, InputArgs, ShardArg, ValidateFormat};
 use crate::ingest::LoadOptions;
 use crate::metrics::Thresholds;
 use crate::model::CutSpec;
@@ -29,6 +29,7 @@ pub(crate) enum Settings {
     Init(Init),
     Check(Check),
     Diff(Diff),
+    Merge(Merge),
 }
 
 /// Which datasets to load and how.
@@ -59,6 +60,23 @@ pub(crate) struct Analyze {
     pub(crate) analysis: AnalysisSettings,
     pub(crate) progress: bool,
     pub(crate) timings: bool,
+    /// `--shard`: compute one shard of the sweeps and write it as a part.
+    pub(crate) shard: Option<Shard>,
+}
+
+/// Shard `k` of `n` (1 <= k <= n) of a sharded sweep.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Shard {
+    pub(crate) k: usize,
+    pub(crate) n: usize,
+}
+
+/// `scrisk merge`.
+#[derive(Debug)]
+pub(crate) struct Merge {
+    pub(crate) parts: Vec<PathBuf>,
+    pub(crate) out: PathBuf,
+    pub(crate) data: Option<PathBuf>,
 }
 
 /// `scrisk whatif`.
@@ -122,6 +140,14 @@ impl Settings {
                 json: a.format == ValidateFormat::Json,
             }),
             Command::Analyze(a) => Settings::Analyze(Analyze {
+                shard: match a.shard {
+                    None => None,
+                    Some(ShardArg::Fixed { k, n }) => Some(Shard { k, n }),
+                    Some(ShardArg::Auto) => Some(
+                        shard_from_env(|name| std::env::var(name).ok())
+                            .map_err(|e| vec![Problem::file("--shard auto", e)])?,
+                    ),
+                },
                 input: input(a.input),
                 out: a.out,
                 markdown: matches!(a.format, Format::Markdown | Format::Both),
@@ -171,6 +197,11 @@ impl Settings {
                 old: a.old,
                 new: a.new,
             }),
+            Command::Merge(a) => Settings::Merge(Merge {
+                parts: a.parts,
+                out: a.out,
+                data: a.data,
+            }),
         })
     }
 }
@@ -185,7 +216,9 @@ fn input(a: InputArgs) -> Input {
     }
 }
 
-fn analysis(default_recovery_days: f64, sweep: bool) -> AnalysisSettings {
+/// The settings of an analysis with the defaults but for the time to recover and the sweeps
+/// (`scrisk merge` analyses with the options the parts record).
+pub(crate) fn analysis(default_recovery_days: f64, sweep: bool) -> AnalysisSettings {
     AnalysisSettings {
         thresholds: Thresholds::default(),
         // The report's stock verdicts for chokepoints read the recorded gaps.
@@ -195,6 +228,70 @@ fn analysis(default_recovery_days: f64, sweep: bool) -> AnalysisSettings {
             recovery_gaps: true,
         },
     }
+}
+
+/// The count of shards a job array leaves to the job's own environment (Kubernetes Indexed
+/// Jobs set only the index; AWS Batch may not pass the array size).
+const SHARDS_VAR: &str = "SCRISK_SHARDS";
+
+/// `--shard auto`: K and N from the job array scrisk runs in, read through `var`. Slurm arrays
+/// first (their task ids need not start at 0 or step by 1), then Kubernetes Indexed Jobs, then
+/// AWS Batch array jobs; the index of each is turned into K from 1.
+pub(crate) fn shard_from_env(var: impl Fn(&str) -> Option<String>) -> Result<Shard, String> {
+    let num = |name: &str| -> Result<Option<usize>, String> {
+        match var(name) {
+            None => Ok(None),
+            Some(v) => v
+                .trim()
+                .parse::<usize>()
+                .map(Some)
+                .map_err(|_| format!("{name}={v:?} is not a whole number")),
+        }
+    };
+    let need = |name: &str, what: &str| -> Result<usize, String> {
+        num(name)?.ok_or_else(|| format!("{name} is not set ({what})"))
+    };
+    let count = |own: Option<&str>| -> Result<usize, String> {
+        if let Some(n) = own.map(num).transpose()?.flatten() {
+            return Ok(n);
+        }
+        need(
+            SHARDS_VAR,
+            "the number of shards, which this job array does not pass itself",
+        )
+    };
+    let (index, n, scheduler) = if let Some(id) = num("SLURM_ARRAY_TASK_ID")? {
+        let min = num("SLURM_ARRAY_TASK_MIN")?.unwrap_or(0);
+        let step = num("SLURM_ARRAY_TASK_STEP")?.unwrap_or(1).max(1);
+        let offset = id
+            .checked_sub(min)
+            .filter(|o| o % step == 0)
+            .ok_or_else(|| {
+                format!("SLURM_ARRAY_TASK_ID {id} is not SLURM_ARRAY_TASK_MIN {min} plus a multiple of the step {step}")
+            })?;
+        (
+            offset / step,
+            count(Some("SLURM_ARRAY_TASK_COUNT"))?,
+            "Slurm",
+        )
+    } else if let Some(i) = num("JOB_COMPLETION_INDEX")? {
+        (i, count(None)?, "Kubernetes")
+    } else if let Some(i) = num("AWS_BATCH_JOB_ARRAY_INDEX")? {
+        (i, count(Some("AWS_BATCH_JOB_ARRAY_SIZE"))?, "AWS Batch")
+    } else {
+        return Err(
+            "no job array found: none of SLURM_ARRAY_TASK_ID, JOB_COMPLETION_INDEX and \
+                    AWS_BATCH_JOB_ARRAY_INDEX is set; give --shard K/N"
+                .to_string(),
+        );
+    };
+    if index >= n {
+        return Err(format!(
+            "{scheduler} task {} is beyond the {n} shards the job array declares",
+            index + 1
+        ));
+    }
+    Ok(Shard { k: index + 1, n })
 }
 
 /// Today's date in UTC, from the system clock.
@@ -225,4 +322,73 @@ fn load_policy(path: Option<&Path>) -> Result<LoadedPolicy, Vec<Problem>> {
         .map_err(|e| vec![Problem::file(file.clone(), format!("cannot read: {e}"))])?;
     let policy = config::parse(text.trim_start_matches('\u{feff}'), &file)?;
     Ok((policy, Some(path.to_path_buf()), None))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn from(vars: &[(&str, &str)]) -> Result<Shard, String> {
+        shard_from_env(|name| {
+            vars.iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| v.to_string())
+        })
+    }
+
+    #[test]
+    fn auto_shards_come_from_the_job_array() {
+        let shard = |k, n| Ok(Shard { k, n });
+        // Slurm: `--array=1-7` numbers tasks 1..7; `--array=0-12:4` gives 0, 4, 8, 12.
+        let slurm = [
+            ("SLURM_ARRAY_TASK_ID", "3"),
+            ("SLURM_ARRAY_TASK_MIN", "1"),
+            ("SLURM_ARRAY_TASK_COUNT", "7"),
+        ];
+        assert_eq!(from(&slurm), shard(3, 7));
+        let stepped = [
+            ("SLURM_ARRAY_TASK_ID", "8"),
+            ("SLURM_ARRAY_TASK_MIN", "0"),
+            ("SLURM_ARRAY_TASK_STEP", "4"),
+            ("SLURM_ARRAY_TASK_COUNT", "4"),
+        ];
+        assert_eq!(from(&stepped), shard(3, 4));
+        // Kubernetes: the index from 0, the count from the Job's own variable.
+        let k8s = [("JOB_COMPLETION_INDEX", "0"), ("SCRISK_SHARDS", "5")];
+        assert_eq!(from(&k8s), shard(1, 5));
+        // AWS Batch: the array size when passed, else SCRISK_SHARDS.
+        let aws = [
+            ("AWS_BATCH_JOB_ARRAY_INDEX", "4"),
+            ("AWS_BATCH_JOB_ARRAY_SIZE", "5"),
+        ];
+        assert_eq!(from(&aws), shard(5, 5));
+        let aws = [("AWS_BATCH_JOB_ARRAY_INDEX", "1"), ("SCRISK_SHARDS", "2")];
+        assert_eq!(from(&aws), shard(2, 2));
+    }
+
+    #[test]
+    fn auto_shards_refuse_what_does_not_add_up() {
+        let err = |vars: &[(&str, &str)], want: &str| {
+            let e = from(vars).expect_err("refused");
+            assert!(e.contains(want), "{e}");
+        };
+        err(&[], "no job array found");
+        err(&[("JOB_COMPLETION_INDEX", "0")], "SCRISK_SHARDS is not set");
+        err(
+            &[("JOB_COMPLETION_INDEX", "5"), ("SCRISK_SHARDS", "5")],
+            "beyond the 5 shards",
+        );
+        err(
+            &[("JOB_COMPLETION_INDEX", "x"), ("SCRISK_SHARDS", "5")],
+            "is not a whole number",
+        );
+        err(
+            &[
+                ("SLURM_ARRAY_TASK_ID", "0"),
+                ("SLURM_ARRAY_TASK_MIN", "1"),
+                ("SLURM_ARRAY_TASK_COUNT", "2"),
+            ],
+            "is not SLURM_ARRAY_TASK_MIN",
+        );
+    }
 }

@@ -9,19 +9,16 @@ use std::time::{Duration, Instant};
 
 use indicatif::ProgressBar;
 
-use super::{discover, load, resolve_cuts, summary_line};
+use super::{cli_scenario, discover, load, report_files, summary_line, write_files};
 use crate::analysis::Analysis;
 use crate::exit::ExitStatus;
 use crate::ingest;
-use crate::model::cut::CLI_SCENARIO;
-use crate::model::Scenario;
 use crate::output::progress::{has_bar, spinner, sweep_bar};
-use crate::output::write::{safe_file_stem, write_atomic};
+use crate::output::write::safe_file_stem;
 use crate::output::Out;
 use crate::problem::Problem;
-use crate::report;
 use crate::settings::Analyze;
-use crate::whatif::{sweep::sweep_size, Observer};
+use crate::whatif::{shard::Keys, Observer};
 
 /// Runs `scrisk analyze`.
 pub(crate) fn run(s: &Analyze, out: &mut Out) -> ExitStatus {
@@ -74,22 +71,16 @@ fn analyze_one(s: &Analyze, dir: &std::path::Path, out: &mut Out) -> ExitStatus 
         return ExitStatus::Error;
     };
     let load_time = clock.elapsed();
-    let cli = if s.cuts.is_empty() {
-        None
-    } else {
-        let Some(cuts) = resolve_cuts(&ds, &s.cuts, out) else {
-            return ExitStatus::Error;
-        };
-        Some(Scenario {
-            name: CLI_SCENARIO.into(),
-            description: Some("cuts given on the command line".into()),
-            cuts,
-            duration_days: None,
-            line: None,
-        })
+    let Some(cli) = cli_scenario(&ds, &s.cuts, out) else {
+        return ExitStatus::Error;
     };
+    if let Some(shard) = s.shard {
+        // The cuts were resolved above though the merge runs the scenarios: a bad one is said
+        // now, not after the sweep.
+        return super::shard::run(s, shard, dir, &ds, &g, load_time, out);
+    }
     let size = if s.analysis.whatif.sweep {
-        sweep_size(&ds)
+        Keys::all(&ds).count() as u64
     } else {
         0
     };
@@ -133,37 +124,18 @@ fn analyze_one(s: &Analyze, dir: &std::path::Path, out: &mut Out) -> ExitStatus 
 
 /// Renders and writes the requested reports; returns the paths written.
 fn write_reports(s: &Analyze, analysis: &Analysis, out: &mut Out) -> (Vec<String>, ExitStatus) {
-    let stem = safe_file_stem(&analysis.ds.name);
-    let mut outputs = Vec::new();
-    if s.markdown {
-        outputs.push((format!("{stem}.md"), report::markdown::render(analysis)));
-    }
-    if s.json {
-        outputs.push((format!("{stem}.json"), report::json::render(analysis)));
-    }
-    let mut written = Vec::new();
-    let mut status = ExitStatus::Ok;
-    for (name, text) in &outputs {
-        match write_atomic(&s.out, name, text) {
-            Ok(p) => written.push(p.display().to_string()),
-            Err(e) => {
-                out.diag(&format!("error: {e:#}\n"));
-                status = ExitStatus::Error;
-            }
-        }
-    }
-    (written, status)
+    write_files(&s.out, &report_files(s.markdown, s.json, analysis), out)
 }
 
 /// Watches an analysis: advances the sweep bar and times each phase for `--timings`.
-struct Watch {
-    bar: ProgressBar,
+pub(super) struct Watch {
+    pub(super) bar: ProgressBar,
     since: Mutex<Instant>,
     laps: Mutex<Vec<(&'static str, Duration)>>,
 }
 
 impl Watch {
-    fn new(bar: ProgressBar) -> Self {
+    pub(super) fn new(bar: ProgressBar) -> Self {
         Watch {
             bar,
             since: Mutex::new(Instant::now()),
@@ -171,7 +143,7 @@ impl Watch {
         }
     }
 
-    fn laps(&self) -> Vec<(&'static str, Duration)> {
+    pub(super) fn laps(&self) -> Vec<(&'static str, Duration)> {
         self.laps.lock().map(|l| l.clone()).unwrap_or_default()
     }
 }

@@ -82,6 +82,29 @@ pub(crate) fn source_files(dir: &Path) -> SourceFiles {
     }
 }
 
+/// Every file a dataset's analysis reads, sorted: its tables (`firms`, `components`,
+/// `sourcing` as CSV or Parquet, or its workbook), `scenarios.toml` and `dataset.toml`. A
+/// sharded sweep's manifest hashes them, so that parts of other input are refused.
+pub(crate) fn input_files(dir: &Path) -> Vec<PathBuf> {
+    if is_workbook(dir) {
+        return vec![dir.to_path_buf()];
+    }
+    let mut files: Vec<PathBuf> = ["firms", "components", "sourcing"]
+        .iter()
+        .flat_map(|base| table_files(dir, base))
+        .chain(workbook_of(dir))
+        .chain(
+            ["scenarios.toml", "dataset.toml"]
+                .iter()
+                .map(|name| dir.join(name))
+                .filter(|p| p.is_file()),
+        )
+        .collect();
+    files.sort();
+    files.dedup();
+    files
+}
+
 fn looks_like_dataset(dir: &Path) -> bool {
     !table_files(dir, "firms").is_empty()
         || !table_files(dir, "sourcing").is_empty()

@@ -31,7 +31,7 @@ use columns::Format;
 use sourcing::{Refs, SourcingResult};
 use table::Table;
 
-pub(crate) use discover::{dataset_name, discover};
+pub(crate) use discover::{dataset_name, discover, input_files};
 
 /// How to load a dataset.
 #[derive(Debug, Clone, Copy, Default)]

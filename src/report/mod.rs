@@ -3,10 +3,12 @@
 //! strings, writes nothing.
 //!
 //! `schema` is the JSON contract as types; `json` fills it, `diff` reads it back. `markdown`
-//! renders, with `table` for its capped tables.
+//! renders, with `table` for its capped tables. `shard` is the partial document of one shard
+//! of a sharded sweep (`analyze --shard`), which `scrisk merge` reads back.
 
 pub(crate) mod diff;
 pub(crate) mod json;
 pub(crate) mod markdown;
 pub(crate) mod schema;
+pub(crate) mod shard;
 pub(crate) mod table;

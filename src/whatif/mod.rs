@@ -7,6 +7,7 @@ pub(crate) mod engine;
 pub(crate) mod hidden;
 pub(crate) mod recovery;
 pub(crate) mod scenario;
+pub(crate) mod shard;
 pub(crate) mod sweep;
 
 use crate::graph::SupplyGraph;
@@ -20,7 +21,8 @@ use self::engine::Engine;
 use self::hidden::Hidden;
 use self::recovery::FirmRecovery;
 use self::scenario::{run_scenario, ScenarioResult};
-use self::sweep::Sweeps;
+use self::shard::Keys;
+use self::sweep::{SweepEntry, Sweeps};
 
 /// Watches a long analysis: `tick` once per sweep entry (from any thread), `phase_done` after
 /// each phase (from the calling thread). The library keeps no clock; the caller times phases.
@@ -96,15 +98,62 @@ pub(crate) struct CapacityResults {
     pub(crate) covers: Vec<StockCover>,
 }
 
-/// Runs every scenario (dataset scenarios, then `extra`), the four sweeps and hidden
-/// concentration, and, when the dataset turns it on, the capacity model's scenarios and firm
-/// sweep. Fails only when the capacity model's solver does.
+/// The sweep results of some keys ([`shard::Keys`]), before ranking: what one shard computes,
+/// and what the shards' parts add up to ([`SweepPart::absorb`]). Every entry depends only on
+/// its own key, and [`finish`] ranks with total orders, so the parts of any split give the
+/// results of the whole sweep.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub(crate) struct SweepPart {
+    /// Firm sweep entries, without a risk exposure index.
+    pub(crate) firms: Vec<SweepEntry>,
+    pub(crate) countries: Vec<SweepEntry>,
+    /// Each country entry's loss per end firm (in `g.end_firms` order), for hidden
+    /// concentration.
+    pub(crate) country_losses: Vec<(String, Vec<f64>)>,
+    pub(crate) regions: Vec<SweepEntry>,
+    pub(crate) groups: Vec<SweepEntry>,
+    /// Recovery gaps of the swept firms (with [`WhatIfSettings::recovery_gaps`]).
+    pub(crate) recovery: Vec<FirmRecovery>,
+    /// Whether some cycle hit the iteration bound in these entries.
+    pub(crate) unconverged: bool,
+    /// The capacity model's firm sweep entries, without a risk exposure index.
+    pub(crate) capacity: Vec<FirmOutcome>,
+}
+
+impl SweepPart {
+    /// Adds another part's entries to this one.
+    pub(crate) fn absorb(&mut self, other: SweepPart) {
+        self.firms.extend(other.firms);
+        self.countries.extend(other.countries);
+        self.country_losses.extend(other.country_losses);
+        self.regions.extend(other.regions);
+        self.groups.extend(other.groups);
+        self.recovery.extend(other.recovery);
+        self.unconverged |= other.unconverged;
+        self.capacity.extend(other.capacity);
+    }
+}
+
+/// Where an analysis' sweep results come from.
+#[derive(Debug)]
+pub(crate) enum Sweeping {
+    /// Run every sweep here.
+    Run,
+    /// Already computed, e.g. by shards (the union of their parts).
+    Given(Box<SweepPart>),
+}
+
+/// Runs every scenario (dataset scenarios, then `extra`), the four sweeps (or takes their
+/// results from `sweeping`, e.g. the shards' parts) and hidden concentration, and, when the
+/// dataset turns it on, the capacity model's scenarios and firm sweep. Fails only when the
+/// capacity model's solver does.
 pub(crate) fn analyse(
     ds: &Dataset,
     g: &SupplyGraph,
     extra: Option<&Scenario>,
     settings: WhatIfSettings,
     observer: &dyn Observer,
+    sweeping: Sweeping,
 ) -> Result<WhatIf, SolveError> {
     let engine = Engine::new(ds, g);
     let mut s = engine.scratch();
@@ -113,86 +162,150 @@ pub(crate) fn analyse(
         .iter()
         .map(|sc| run_scenario(ds, g, &engine, &mut s, sc, settings))
         .collect();
-    let mut unconverged = s.unconverged;
     observer.phase_done("scenarios");
-    let capacity = if ds.capacity {
-        Some(capacity_results(ds, &all, &scenarios, settings, observer)?)
-    } else {
-        None
+    let net = ds.capacity.then(|| Network::new(ds));
+    let capacity_scenarios = match &net {
+        Some(net) => {
+            let outcomes = capacity_scenarios(ds, net, &all, &scenarios)?;
+            observer.phase_done("capacity scenarios");
+            Some(outcomes)
+        }
+        None => None,
+    };
+    let mut whatif = WhatIf {
+        scenarios,
+        sweeps: Sweeps::default(),
+        hidden: Vec::new(),
+        recovery: Vec::new(),
+        recovery_recorded: false,
+        unconverged: s.unconverged,
+        swept: false,
+        capacity: capacity_scenarios.map(|scenarios| CapacityResults {
+            scenarios,
+            firms: Vec::new(),
+            covers: Vec::new(),
+        }),
     };
     if !settings.sweep {
-        return Ok(WhatIf {
-            scenarios,
-            sweeps: Sweeps::default(),
-            hidden: Vec::new(),
-            recovery: Vec::new(),
-            recovery_recorded: false,
-            unconverged,
-            swept: false,
-            capacity,
-        });
+        return Ok(whatif);
     }
+    let part = match sweeping {
+        Sweeping::Given(part) => *part,
+        Sweeping::Run => sweep_with(
+            ds,
+            g,
+            &engine,
+            net.as_ref(),
+            &Keys::all(ds),
+            settings,
+            observer,
+        )?,
+    };
+    finish(ds, g, net.as_ref(), part, &mut whatif)?;
+    whatif.recovery_recorded = settings.recovery_gaps;
+    observer.phase_done("hidden concentration");
+    Ok(whatif)
+}
+
+/// The sweep results of `keys` alone (one shard's part). Fails only when the capacity model's
+/// solver does.
+pub(crate) fn sweep_part(
+    ds: &Dataset,
+    g: &SupplyGraph,
+    keys: &Keys,
+    settings: WhatIfSettings,
+    observer: &dyn Observer,
+) -> Result<SweepPart, SolveError> {
+    let engine = Engine::new(ds, g);
+    let net = (ds.capacity && !keys.capacity.is_empty()).then(|| Network::new(ds));
+    sweep_with(ds, g, &engine, net.as_ref(), keys, settings, observer)
+}
+
+/// The sweeps of `keys`, with the engine and the capacity model's network (when it is on).
+fn sweep_with(
+    ds: &Dataset,
+    g: &SupplyGraph,
+    engine: &Engine,
+    net: Option<&Network>,
+    keys: &Keys,
+    settings: WhatIfSettings,
+    observer: &dyn Observer,
+) -> Result<SweepPart, SolveError> {
     let tick = || observer.tick();
-    let (firms, recovery, u1) = sweep::firm_sweep(ds, g, &engine, settings, &tick);
+    let capacity = match net {
+        Some(net) => {
+            let days = settings.default_recovery_days;
+            let entries = capacity::firm_sweep_of(ds, net, &keys.capacity, days, &tick)?;
+            observer.phase_done("capacity sweep");
+            entries
+        }
+        None => Vec::new(),
+    };
+    let (firms, recovery, u1) = sweep::firm_sweep(ds, g, engine, settings, &keys.firms, &tick);
     observer.phase_done("firm sweep");
     let (country_sets, region_sets, group_sets) = sweep::sweep_sets(ds);
-    let (countries, country_losses, u2) = sweep::set_sweep(g, &engine, &country_sets, &tick);
-    let (regions, _, u3) = sweep::set_sweep(g, &engine, &region_sets, &tick);
-    let (groups, _, u4) = sweep::set_sweep(g, &engine, &group_sets, &tick);
+    let (countries, country_losses, u2) =
+        sweep::set_sweep(g, engine, &country_sets, &keys.countries, &tick);
+    let (regions, _, u3) = sweep::set_sweep(g, engine, &region_sets, &keys.regions, &tick);
+    let (groups, _, u4) = sweep::set_sweep(g, engine, &group_sets, &keys.groups, &tick);
     observer.phase_done("set sweeps");
-    unconverged |= u1 || u2 || u3 || u4;
-    let hidden = hidden::hidden_concentration(ds, g, &country_losses);
-    observer.phase_done("hidden concentration");
-    Ok(WhatIf {
-        scenarios,
-        sweeps: Sweeps {
-            firms,
-            countries,
-            regions,
-            groups,
-        },
-        hidden,
+    Ok(SweepPart {
+        firms,
+        countries,
+        country_losses,
+        regions,
+        groups,
         recovery,
-        recovery_recorded: settings.recovery_gaps,
-        unconverged,
-        swept: true,
+        unconverged: u1 || u2 || u3 || u4,
         capacity,
     })
 }
 
-/// The capacity model on every scenario (with the scenario's time to recover) and, with the
-/// sweeps, its firm sweep and the extra stock of its top firms.
-fn capacity_results(
+/// Ranks the entries of the whole sweep (`part` holds every key), sets the risk exposure
+/// indices, derives hidden concentration and the capacity model's stock covers, into `whatif`.
+fn finish(
     ds: &Dataset,
+    g: &SupplyGraph,
+    net: Option<&Network>,
+    mut part: SweepPart,
+    whatif: &mut WhatIf,
+) -> Result<(), SolveError> {
+    sweep::rank_firms(&mut part.firms);
+    for entries in [&mut part.countries, &mut part.regions, &mut part.groups] {
+        sweep::rank(entries);
+    }
+    part.country_losses.sort_by(|a, b| a.0.cmp(&b.0));
+    part.recovery.sort_by_key(|r| r.firm);
+    whatif.hidden = hidden::hidden_concentration(ds, g, &part.country_losses);
+    whatif.sweeps = Sweeps {
+        firms: part.firms,
+        countries: part.countries,
+        regions: part.regions,
+        groups: part.groups,
+    };
+    whatif.recovery = part.recovery;
+    whatif.unconverged |= part.unconverged;
+    whatif.swept = true;
+    if let (Some(net), Some(results)) = (net, whatif.capacity.as_mut()) {
+        capacity::rank(ds, &mut part.capacity);
+        results.covers = capacity::stock_covers(net, &part.capacity, COVERED_FIRMS)?;
+        results.firms = part.capacity;
+    }
+    Ok(())
+}
+
+/// The capacity model on every scenario, with the scenario's time to recover.
+fn capacity_scenarios(
+    ds: &Dataset,
+    net: &Network,
     all: &[&Scenario],
     results: &[ScenarioResult],
-    settings: WhatIfSettings,
-    observer: &dyn Observer,
-) -> Result<CapacityResults, SolveError> {
-    let net = Network::new(ds);
-    let scenarios = all
-        .iter()
+) -> Result<Vec<Outcome>, SolveError> {
+    all.iter()
         .zip(results)
         .map(|(sc, r)| {
-            let d = capacity::disruption(ds, &net, &sc.cuts);
-            capacity::outcome(&net, &d, r.ttr_days)
+            let d = capacity::disruption(ds, net, &sc.cuts);
+            capacity::outcome(net, &d, r.ttr_days)
         })
-        .collect::<Result<Vec<_>, _>>()?;
-    observer.phase_done("capacity scenarios");
-    if !settings.sweep {
-        return Ok(CapacityResults {
-            scenarios,
-            firms: Vec::new(),
-            covers: Vec::new(),
-        });
-    }
-    let tick = || observer.tick();
-    let firms = capacity::firm_sweep(ds, &net, settings.default_recovery_days, &tick)?;
-    let covers = capacity::stock_covers(&net, &firms, COVERED_FIRMS)?;
-    observer.phase_done("capacity sweep");
-    Ok(CapacityResults {
-        scenarios,
-        firms,
-        covers,
-    })
+        .collect()
 }

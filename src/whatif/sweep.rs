@@ -39,8 +39,9 @@ pub(crate) struct Sweeps {
     pub(crate) groups: Vec<SweepEntry>,
 }
 
-/// Sorts entries by value at risk descending, then key ascending.
-fn rank(entries: &mut [SweepEntry]) {
+/// Sorts entries by value at risk descending, then key ascending: a total order (keys are
+/// unique), so the ranking does not depend on the order entries were computed or merged in.
+pub(crate) fn rank(entries: &mut [SweepEntry]) {
     entries.sort_by(|a, b| {
         b.value_at_risk
             .total_cmp(&a.value_at_risk)
@@ -51,26 +52,29 @@ fn rank(entries: &mut [SweepEntry]) {
 /// The fewest firms one thread of the firm sweep takes at a time.
 const FIRM_SWEEP_MIN_LEN: usize = 64;
 
-/// What the firm sweep returns: its entries (ranked), the recovery gaps of the firms (when asked
-/// for), and whether some cycle failed to converge.
+/// What the firm sweep returns: its entries (in the order of the firms asked for, without a
+/// risk exposure index: see [`rank_firms`]), the recovery gaps of the firms (when asked for, in
+/// the same order), and whether some cycle failed to converge.
 pub(crate) type FirmSweep = (Vec<SweepEntry>, Vec<FirmRecovery>, bool);
 
-/// The firm sweep: each firm cut alone, loss summed over the other end firms.
+/// The firm sweep of `firms` (every firm, or one shard's): each cut alone, loss summed over the
+/// other end firms. Each entry depends only on its own firm, never on which others are swept.
 pub(crate) fn firm_sweep(
     ds: &Dataset,
     g: &SupplyGraph,
     engine: &Engine,
     settings: WhatIfSettings,
+    firms: &[FirmIdx],
     tick: &(dyn Fn() + Sync),
 ) -> FirmSweep {
     let sweep = FirmCut::new(ds, g, engine, settings);
-    let results: Vec<(SweepEntry, Option<FirmRecovery>, bool)> = (0..ds.firms.len())
-        .into_par_iter()
+    let results: Vec<(SweepEntry, Option<FirmRecovery>, bool)> = firms
+        .par_iter()
         // Each split allocates a scratch space the size of the network: not too many splits.
         .with_min_len(FIRM_SWEEP_MIN_LEN)
         .map_init(
             || (engine.scratch(), Vec::new()),
-            |(s, ends), n| {
+            |(s, ends), &n| {
                 let (entry, recovery) = sweep.cut(s, ends, n);
                 tick();
                 (entry, recovery, std::mem::take(&mut s.unconverged))
@@ -84,16 +88,21 @@ pub(crate) fn firm_sweep(
         entries.push(entry);
         recovery.extend(gaps);
     }
+    (entries, recovery, unconverged)
+}
+
+/// Sets the risk exposure index of every entry of the whole firm sweep (time-weighted loss over
+/// the largest of any firm) and ranks the entries.
+pub(crate) fn rank_firms(entries: &mut [SweepEntry]) {
     let worst = entries
         .iter()
         .filter_map(|e| e.time_weighted_loss)
         .fold(0.0, f64::max);
-    for e in &mut entries {
+    for e in entries.iter_mut() {
         let twl = e.time_weighted_loss.unwrap_or(0.0);
         e.risk_exposure_index = Some(if worst > 0.0 { twl / worst } else { 0.0 });
     }
-    rank(&mut entries);
-    (entries, recovery, unconverged)
+    rank(entries);
 }
 
 /// One firm cut alone, with what every cut shares.
@@ -233,19 +242,21 @@ fn set_losses(g: &SupplyGraph, engine: &Engine, s: &mut Scratch, set: &[FirmIdx]
     losses
 }
 
-/// A set sweep's entries, each entry's losses per end firm (keyed by the set's name), and
-/// whether some cycle failed to converge.
+/// A set sweep's entries (in key order, unranked: see [`rank`]), each entry's losses per end
+/// firm (keyed by the set's name), and whether some cycle failed to converge.
 pub(crate) type SetSweep = (Vec<SweepEntry>, Vec<(String, Vec<f64>)>, bool);
 
-/// A sweep over named sets of firms (countries, regions or groups); also returns each entry's
-/// losses per end firm.
+/// A sweep over named sets of firms (countries, regions or groups), restricted to the sets
+/// named in `only` (every set, or one shard's); also returns each entry's losses per end firm.
 pub(crate) fn set_sweep(
     g: &SupplyGraph,
     engine: &Engine,
     sets: &BTreeMap<String, Vec<FirmIdx>>,
+    only: &[String],
     tick: &(dyn Fn() + Sync),
 ) -> SetSweep {
-    let sets: Vec<(&String, &Vec<FirmIdx>)> = sets.iter().collect();
+    let sets: Vec<(&String, &Vec<FirmIdx>)> =
+        only.iter().filter_map(|k| sets.get_key_value(k)).collect();
     let results: Vec<(SweepEntry, Vec<f64>, bool)> = sets
         .par_iter()
         .map_init(
@@ -278,22 +289,8 @@ pub(crate) fn set_sweep(
         .iter()
         .map(|r| (r.0.key.clone(), r.1.clone()))
         .collect();
-    let mut entries: Vec<SweepEntry> = results.into_iter().map(|r| r.0).collect();
-    rank(&mut entries);
+    let entries: Vec<SweepEntry> = results.into_iter().map(|r| r.0).collect();
     (entries, losses, unconverged)
-}
-
-/// Number of sweep entries (for a progress bar).
-pub(crate) fn sweep_size(ds: &Dataset) -> u64 {
-    let (c, r, g) = sweep_sets(ds);
-    let capacity = if ds.capacity {
-        super::capacity::network::Network::new(ds)
-            .sweep_firms(ds)
-            .len()
-    } else {
-        0
-    };
-    (ds.firms.len() + c.len() + r.len() + g.len() + capacity) as u64
 }
 
 pub(crate) type Sets = BTreeMap<String, Vec<FirmIdx>>;
@@ -311,18 +308,25 @@ mod tests {
     use super::*;
     use crate::testing::Net;
 
-    /// The firm sweep of a dataset.
+    /// The firm sweep of a dataset, ranked.
     fn firm_sweep_of(ds: &Dataset, settings: WhatIfSettings) -> FirmSweep {
         let g = SupplyGraph::build(ds);
         let engine = Engine::new(ds, &g);
-        firm_sweep(ds, &g, &engine, settings, &|| {})
+        let all: Vec<FirmIdx> = (0..ds.firms.len()).collect();
+        let mut sweep = firm_sweep(ds, &g, &engine, settings, &all, &|| {});
+        rank_firms(&mut sweep.0);
+        sweep
     }
 
-    /// The country sweep of a dataset: entries and losses per end firm.
+    /// The country sweep of a dataset, ranked: entries and losses per end firm.
     fn country_sweep_of(ds: &Dataset) -> SetSweep {
         let g = SupplyGraph::build(ds);
         let engine = Engine::new(ds, &g);
-        set_sweep(&g, &engine, &sweep_sets(ds).0, &|| {})
+        let sets = sweep_sets(ds).0;
+        let all: Vec<String> = sets.keys().cloned().collect();
+        let mut sweep = set_sweep(&g, &engine, &sets, &all, &|| {});
+        rank(&mut sweep.0);
+        sweep
     }
 
     fn keys(entries: &[SweepEntry]) -> Vec<&str> {

@@ -20,3 +20,4 @@ mod policy;
 mod reading;
 mod sarif;
 mod settings;
+mod shards;

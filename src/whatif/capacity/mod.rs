@@ -76,25 +76,40 @@ pub(crate) struct FirmOutcome {
     pub(crate) risk_exposure_index: f64,
 }
 
-/// The firm sweep of MODEL §8: every firm with normal output or a `capacity_value` stopped
-/// alone for its time to recover, in parallel; ranked by lost value descending, then id.
-/// `tick` is called once per firm, from any thread. Each firm's two problems are re-solved
-/// from the uncut network's optimal bases ([`lp::Base`]), which gives the optimum of the same
-/// problem a solve from scratch would. The result is independent of the number of threads:
-/// each entry is solved on its own and the ranking is a total order.
+/// The whole firm sweep, ranked ([`firm_sweep_of`] every sweep firm, then [`rank`]).
+#[cfg(test)]
 pub(crate) fn firm_sweep(
     ds: &Dataset,
     net: &Network,
     default_recovery_days: f64,
     tick: &(dyn Fn() + Sync),
 ) -> Result<Vec<FirmOutcome>, SolveError> {
-    let firms = net.sweep_firms(ds);
+    let mut entries = firm_sweep_of(ds, net, &net.sweep_firms(ds), default_recovery_days, tick)?;
+    rank(ds, &mut entries);
+    Ok(entries)
+}
+
+/// The firm sweep of MODEL §8 over `firms` (every firm with normal output or a
+/// `capacity_value`, [`Network::sweep_firms`], or one shard's): each stopped alone for its time
+/// to recover, in parallel; in the order given, each Risk Exposure Index 0 until [`rank`] sets
+/// it and ranks them by lost value descending, then id. `tick` is called once per firm, from
+/// any thread. Each firm's two problems are re-solved from the uncut network's optimal bases
+/// ([`lp::Base`]), which gives the optimum of the same problem a solve from scratch would. The
+/// result is independent of the number of threads and of which other firms are swept: each
+/// entry is solved on its own and the ranking is a total order.
+pub(crate) fn firm_sweep_of(
+    ds: &Dataset,
+    net: &Network,
+    firms: &[FirmIdx],
+    default_recovery_days: f64,
+    tick: &(dyn Fn() + Sync),
+) -> Result<Vec<FirmOutcome>, SolveError> {
     if firms.is_empty() {
         return Ok(Vec::new());
     }
     let (lost, survive) = rayon::join(|| lp::Base::new(net, false), || lp::Base::new(net, true));
     let (lost, survive) = (lost?, survive?);
-    let mut entries = firms
+    firms
         .par_iter()
         .map(|&f| {
             let ttr_days = ds.firms[f].recovery_days.unwrap_or(default_recovery_days);
@@ -116,13 +131,11 @@ pub(crate) fn firm_sweep(
                 risk_exposure_index: 0.0,
             })
         })
-        .collect::<Result<Vec<_>, SolveError>>()?;
-    rank(ds, &mut entries);
-    Ok(entries)
+        .collect()
 }
 
 /// Sets each entry's Risk Exposure Index and ranks the entries: lost value descending, then id.
-fn rank(ds: &Dataset, entries: &mut [FirmOutcome]) {
+pub(crate) fn rank(ds: &Dataset, entries: &mut [FirmOutcome]) {
     let top = entries
         .iter()
         .map(|e| e.outcome.lost_value)
