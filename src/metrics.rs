@@ -341,43 +341,163 @@ pub(crate) fn mapped_firms(ds: &Dataset, g: &SupplyGraph) -> Vec<bool> {
 /// [`DeepCoverage`] of every end firm, in `g.end_firms` order.
 pub(crate) fn deep_coverage(ds: &Dataset, g: &SupplyGraph) -> Vec<DeepCoverage> {
     let mapped = mapped_firms(ds, g);
-    let n = ds.firms.len();
+    let dead_ends = dead_ends_upstream(ds, g);
     g.end_firms
         .iter()
-        .map(|&e| {
+        .zip(dead_ends)
+        .map(|(&e, dead_ends)| {
             let rows = &ds.sourcing[g.rows_of(e)];
-            let share = ds.purchase_share(rows, |r| mapped[r.supplier]);
-            // Dead ends upstream: a walk along suppliers (iterative).
-            let mut seen = vec![false; n];
-            let mut stack = vec![e];
-            seen[e] = true;
-            let mut dead_ends = Vec::new();
-            while let Some(f) = stack.pop() {
-                let sup = g.suppliers(f);
-                if sup.is_empty() && !ds.firms[f].is_chain_start() && f != e {
-                    dead_ends.push(f);
-                }
-                for &s in sup {
-                    if !seen[s] {
-                        seen[s] = true;
-                        stack.push(s);
-                    }
-                }
-            }
-            dead_ends.sort_unstable();
             DeepCoverage {
                 firm: e,
-                share,
+                share: ds.purchase_share(rows, |r| mapped[r.supplier]),
                 dead_ends,
             }
         })
         .collect()
 }
 
+/// The dead ends upstream of each end firm (firms that buy nothing and are not chain starts;
+/// an end firm is not its own), sorted, in `g.end_firms` order. Walked from whichever side
+/// is smaller: down from each dead end to the end firms it reaches, or up from each end firm
+/// (a network with a million firms has tens of thousands of end firms sharing most of their
+/// upstream, and usually few dead ends). The walks are iterative and share one visit stamp
+/// array, so each costs only what it visits.
+fn dead_ends_upstream(ds: &Dataset, g: &SupplyGraph) -> Vec<Vec<FirmIdx>> {
+    let dead = dead_ends(ds, g);
+    dead_ends_walked(ds, g, dead.len() <= g.end_firms.len())
+}
+
+/// Firms that buy nothing and are not chain starts, sorted.
+fn dead_ends(ds: &Dataset, g: &SupplyGraph) -> Vec<FirmIdx> {
+    (0..ds.firms.len())
+        .filter(|&f| g.suppliers(f).is_empty() && !ds.firms[f].is_chain_start())
+        .collect()
+}
+
+/// [`dead_ends_upstream`], walking down from the dead ends (`down`) or up from the end firms.
+fn dead_ends_walked(ds: &Dataset, g: &SupplyGraph, down: bool) -> Vec<Vec<FirmIdx>> {
+    let n = ds.firms.len();
+    let dead = dead_ends(ds, g);
+    let mut lists = vec![Vec::new(); g.end_firms.len()];
+    if dead.is_empty() {
+        return lists;
+    }
+    let mut seen = Visits {
+        stamp: vec![0; n],
+        stack: Vec::new(),
+    };
+    if down {
+        let mut end_index = vec![usize::MAX; n];
+        for (i, &e) in g.end_firms.iter().enumerate() {
+            end_index[e] = i;
+        }
+        for (k, &d) in dead.iter().enumerate() {
+            seen.walk(
+                d,
+                k as u32 + 1,
+                |f| g.buyers(f),
+                |f| {
+                    if end_index[f] != usize::MAX && f != d {
+                        lists[end_index[f]].push(d);
+                    }
+                },
+            );
+        }
+    } else {
+        for (i, &e) in g.end_firms.iter().enumerate() {
+            let list = &mut lists[i];
+            seen.walk(
+                e,
+                i as u32 + 1,
+                |f| g.suppliers(f),
+                |f| {
+                    if f != e && g.suppliers(f).is_empty() && !ds.firms[f].is_chain_start() {
+                        list.push(f);
+                    }
+                },
+            );
+            list.sort_unstable();
+        }
+    }
+    lists
+}
+
+/// Reusable state of graph walks: a visit stamp per firm (the walk's mark) and a stack.
+struct Visits {
+    stamp: Vec<u32>,
+    stack: Vec<FirmIdx>,
+}
+
+impl Visits {
+    /// Visits everything reachable from `start` along `next` (iteratively), marking it with
+    /// `mark`, which must differ from every earlier walk's.
+    fn walk<'g>(
+        &mut self,
+        start: FirmIdx,
+        mark: u32,
+        next: impl Fn(FirmIdx) -> &'g [FirmIdx],
+        mut visit: impl FnMut(FirmIdx),
+    ) {
+        self.stamp[start] = mark;
+        self.stack.push(start);
+        while let Some(f) = self.stack.pop() {
+            visit(f);
+            for &x in next(f) {
+                if self.stamp[x] != mark {
+                    self.stamp[x] = mark;
+                    self.stack.push(x);
+                }
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::testing::Net;
+
+    #[test]
+    fn dead_ends_are_the_same_walked_down_or_up() {
+        for seed in 1..4 {
+            let mut ds = crate::testing::synthetic(300, seed);
+            // Some firms that buy nothing lose their kind: dead ends.
+            for (i, f) in ds.firms.iter_mut().enumerate() {
+                if i % 3 == 0 {
+                    f.kind = None;
+                }
+            }
+            let g = SupplyGraph::build(&ds);
+            let dead = dead_ends(&ds, &g);
+            assert!(!dead.is_empty() && dead.len() < ds.firms.len());
+            // A plain walk up from each end firm, as a second method.
+            let naive: Vec<Vec<FirmIdx>> = g
+                .end_firms
+                .iter()
+                .map(|&e| {
+                    let mut seen = vec![false; ds.firms.len()];
+                    let mut stack = vec![e];
+                    let mut found = Vec::new();
+                    while let Some(f) = stack.pop() {
+                        for &s in g.suppliers(f) {
+                            if !seen[s] {
+                                seen[s] = true;
+                                stack.push(s);
+                                if dead.contains(&s) {
+                                    found.push(s);
+                                }
+                            }
+                        }
+                    }
+                    found.sort_unstable();
+                    found
+                })
+                .collect();
+            assert!(naive.iter().any(|l| !l.is_empty()));
+            assert_eq!(dead_ends_walked(&ds, &g, true), naive, "seed {seed}");
+            assert_eq!(dead_ends_walked(&ds, &g, false), naive, "seed {seed}");
+        }
+    }
 
     #[test]
     fn deep_coverage_follows_every_path_to_a_chain_start() {
