@@ -98,6 +98,7 @@ pub(crate) fn load(dir: &Path, opts: LoadOptions) -> Result<Dataset, Vec<Problem
         tables.sourcing.as_ref(),
         &meta,
         &mut problems,
+        &mut notes,
     );
     let capacity = opts.capacity || meta.analysis.capacity;
     // Reported after the firms' checks, so that firms comes first as elsewhere.

@@ -1,12 +1,15 @@
 //! The optional `source` column of `firms` and `sourcing`: each non-empty cell names the `id` of
 //! a `[[sources]]` entry of `dataset.toml`, so that the report can say how much of a headline
 //! runs through rows whose source is unverified. An id that no entry has is bad input (file,
-//! row, column); so is an id given to two entries.
+//! row, column); so is an id given to two entries. When `dataset.toml` gives no entry an id
+//! (or there is no `dataset.toml`, as for tables handed over from a notebook), there is nothing
+//! to check the column against: it is left unread, with a note, and its rows count as citing
+//! no source.
 
 use std::collections::BTreeMap;
 
 use super::table::Table;
-use crate::model::{DatasetMeta, RowSources};
+use crate::model::{DatasetMeta, Note, RowSources};
 use crate::problem::{quote, Problem};
 
 /// The source of every row with a `source` cell, keyed by its row in the input file; problems
@@ -16,6 +19,7 @@ pub(crate) fn row_sources(
     sourcing: Option<&Table>,
     meta: &DatasetMeta,
     problems: &mut Vec<Problem>,
+    notes: &mut Vec<Note>,
 ) -> RowSources {
     let mut ids: BTreeMap<&str, usize> = BTreeMap::new();
     for (i, s) in meta.sources.iter().enumerate() {
@@ -28,6 +32,22 @@ pub(crate) fn row_sources(
                 format!("two [[sources]] entries have the id {}", quote(id)),
             ));
         }
+    }
+    if ids.is_empty() {
+        for t in [firms, sourcing].into_iter().flatten() {
+            let cited = t
+                .text("source")
+                .is_ok_and(|c| (0..t.height()).any(|i| c.get(i).is_some()));
+            if cited {
+                notes.push(Note {
+                    file: t.file.clone(),
+                    message: "the source column was not checked: dataset.toml gives no \
+                              [[sources]] entry an id; its rows count as citing no source"
+                        .to_string(),
+                });
+            }
+        }
+        return RowSources::default();
     }
     RowSources {
         firms: column(firms, &ids, problems),

@@ -776,6 +776,22 @@ fn source_columns_name_dataset_toml_ids() {
     let plain = load_ok(&[("dataset.toml", toml)]);
     assert!(plain.row_sources.firms.is_empty() && plain.row_sources.sourcing.is_empty());
     assert_eq!(plain.sourcing, d.sourcing);
+    // With no id in dataset.toml (or no dataset.toml) the column is not checked: a note, and
+    // the rows cite nothing.
+    let unchecked = load_ok(&[(
+        "sourcing.csv",
+        "buyer_id,component,supplier_id,share,source\noem,cell,s1,0.6,a\noem,cell,s2,0.4,z\n",
+    )]);
+    assert!(unchecked.row_sources.sourcing.is_empty());
+    assert_eq!(unchecked.sourcing, d.sourcing);
+    assert!(
+        unchecked
+            .notes
+            .iter()
+            .any(|n| n.file.ends_with("sourcing.csv") && n.message.contains("not checked")),
+        "{:?}",
+        unchecked.notes
+    );
     // An unknown id in firms, and an id given twice.
     assert_eq!(
         load_err(&[
