@@ -17,6 +17,54 @@ use rayon::prelude::*;
 
 use crate::model::{Dataset, FirmIdx};
 
+/// Reusable state of walks over the graph: a visit stamp per firm (the walk's mark) and an
+/// explicit stack (no recursion, whatever the depth).
+pub(crate) struct Visits {
+    stamp: Vec<u32>,
+    stack: Vec<FirmIdx>,
+}
+
+impl Visits {
+    /// State for walks over `n` firms.
+    pub(crate) fn new(n: usize) -> Self {
+        Visits {
+            stamp: vec![0; n],
+            stack: Vec::new(),
+        }
+    }
+
+    /// Visits everything reachable from `starts` along `next` (the starts included), marking it
+    /// with `mark`, which must differ from 0 and from every earlier walk's.
+    pub(crate) fn walk<'g>(
+        &mut self,
+        starts: &[FirmIdx],
+        mark: u32,
+        next: impl Fn(FirmIdx) -> &'g [FirmIdx],
+        mut visit: impl FnMut(FirmIdx),
+    ) {
+        for &s in starts {
+            if self.stamp[s] != mark {
+                self.stamp[s] = mark;
+                self.stack.push(s);
+            }
+        }
+        while let Some(f) = self.stack.pop() {
+            visit(f);
+            for &x in next(f) {
+                if self.stamp[x] != mark {
+                    self.stamp[x] = mark;
+                    self.stack.push(x);
+                }
+            }
+        }
+    }
+
+    /// Which firms the walk marked `mark` reached.
+    pub(crate) fn reached(&self, mark: u32) -> Vec<bool> {
+        self.stamp.iter().map(|&s| s == mark).collect()
+    }
+}
+
 /// The supplier graph and the structure derived from it.
 #[derive(Debug, Clone)]
 pub(crate) struct SupplyGraph {

@@ -12,7 +12,7 @@ use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::analysis::Analysis;
-use crate::graph::SupplyGraph;
+use crate::graph::{SupplyGraph, Visits};
 use crate::metrics::{ComponentMetrics, Exposure, Level, PairMetrics};
 use crate::model::country::is_other;
 use crate::model::{CompIdx, Dataset, FirmIdx};
@@ -483,7 +483,7 @@ fn provenance(a: &Analysis, lead: Lead) -> Option<Provenance> {
         }
         Lead::Firm(i) => {
             let f = ds.firm_index(&w.sweeps.firms[i].key)?;
-            let mut ends: Vec<FirmIdx> = (w.recovery.iter().find(|r| r.firm == f))
+            let mut ends: Vec<FirmIdx> = (w.recovery_of(f))
                 .map(|r| r.short.iter().map(|g| g.end_firm).collect())
                 .unwrap_or_default();
             ends.extend(w.sweeps.firms[i].chokepoint_for.iter().copied());
@@ -533,7 +533,7 @@ fn stock_needs<'e>(
     entries
         .map(|&i| {
             let firm = sweep_firms[i];
-            let rec = w.recovery.iter().find(|r| r.firm == firm);
+            let rec = w.recovery_of(firm);
             let mut short: Vec<FirmIdx> = rec
                 .map(|r| r.short.iter().map(|g| g.end_firm).collect())
                 .unwrap_or_default();
@@ -612,20 +612,9 @@ fn above_crma(ds: &Dataset, comps: &[ComponentMetrics]) -> Vec<usize> {
 /// Firms reachable from `starts` (included) along `next`; iterative, so the input cannot drive
 /// recursion depth.
 fn reach<'g>(n: usize, starts: &[FirmIdx], next: impl Fn(FirmIdx) -> &'g [FirmIdx]) -> Vec<bool> {
-    let mut seen = vec![false; n];
-    let mut stack: Vec<FirmIdx> = starts.to_vec();
-    for &s in starts {
-        seen[s] = true;
-    }
-    while let Some(f) = stack.pop() {
-        for &m in next(f) {
-            if !seen[m] {
-                seen[m] = true;
-                stack.push(m);
-            }
-        }
-    }
-    seen
+    let mut walk = Visits::new(n);
+    walk.walk(starts, 1, next, |_| {});
+    walk.reached(1)
 }
 
 /// Downstream of `firm`, then upstream of the end firms it stops: the intersection is every

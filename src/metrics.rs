@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::graph::SupplyGraph;
+use crate::graph::{SupplyGraph, Visits};
 use crate::model::{pair_runs, CompIdx, Dataset, FirmIdx, SourcingRow};
 
 /// HHI level thresholds (US 2023 Merger Guidelines by default).
@@ -364,7 +364,8 @@ pub(crate) fn deep_coverage(ds: &Dataset, g: &SupplyGraph) -> Vec<DeepCoverage> 
 /// array, so each costs only what it visits.
 fn dead_ends_upstream(ds: &Dataset, g: &SupplyGraph) -> Vec<Vec<FirmIdx>> {
     let dead = dead_ends(ds, g);
-    dead_ends_walked(ds, g, dead.len() <= g.end_firms.len())
+    let down = dead.len() <= g.end_firms.len();
+    dead_ends_walked(ds, g, &dead, down)
 }
 
 /// Firms that buy nothing and are not chain starts, sorted.
@@ -374,18 +375,20 @@ fn dead_ends(ds: &Dataset, g: &SupplyGraph) -> Vec<FirmIdx> {
         .collect()
 }
 
-/// [`dead_ends_upstream`], walking down from the dead ends (`down`) or up from the end firms.
-fn dead_ends_walked(ds: &Dataset, g: &SupplyGraph, down: bool) -> Vec<Vec<FirmIdx>> {
+/// [`dead_ends_upstream`] of the `dead` ends ([`dead_ends`]), walking down from them (`down`)
+/// or up from the end firms.
+fn dead_ends_walked(
+    ds: &Dataset,
+    g: &SupplyGraph,
+    dead: &[FirmIdx],
+    down: bool,
+) -> Vec<Vec<FirmIdx>> {
     let n = ds.firms.len();
-    let dead = dead_ends(ds, g);
     let mut lists = vec![Vec::new(); g.end_firms.len()];
     if dead.is_empty() {
         return lists;
     }
-    let mut seen = Visits {
-        stamp: vec![0; n],
-        stack: Vec::new(),
-    };
+    let mut seen = Visits::new(n);
     if down {
         let mut end_index = vec![usize::MAX; n];
         for (i, &e) in g.end_firms.iter().enumerate() {
@@ -393,7 +396,7 @@ fn dead_ends_walked(ds: &Dataset, g: &SupplyGraph, down: bool) -> Vec<Vec<FirmId
         }
         for (k, &d) in dead.iter().enumerate() {
             seen.walk(
-                d,
+                &[d],
                 k as u32 + 1,
                 |f| g.buyers(f),
                 |f| {
@@ -407,11 +410,11 @@ fn dead_ends_walked(ds: &Dataset, g: &SupplyGraph, down: bool) -> Vec<Vec<FirmId
         for (i, &e) in g.end_firms.iter().enumerate() {
             let list = &mut lists[i];
             seen.walk(
-                e,
+                &[e],
                 i as u32 + 1,
                 |f| g.suppliers(f),
                 |f| {
-                    if f != e && g.suppliers(f).is_empty() && !ds.firms[f].is_chain_start() {
+                    if f != e && dead.binary_search(&f).is_ok() {
                         list.push(f);
                     }
                 },
@@ -420,36 +423,6 @@ fn dead_ends_walked(ds: &Dataset, g: &SupplyGraph, down: bool) -> Vec<Vec<FirmId
         }
     }
     lists
-}
-
-/// Reusable state of graph walks: a visit stamp per firm (the walk's mark) and a stack.
-struct Visits {
-    stamp: Vec<u32>,
-    stack: Vec<FirmIdx>,
-}
-
-impl Visits {
-    /// Visits everything reachable from `start` along `next` (iteratively), marking it with
-    /// `mark`, which must differ from every earlier walk's.
-    fn walk<'g>(
-        &mut self,
-        start: FirmIdx,
-        mark: u32,
-        next: impl Fn(FirmIdx) -> &'g [FirmIdx],
-        mut visit: impl FnMut(FirmIdx),
-    ) {
-        self.stamp[start] = mark;
-        self.stack.push(start);
-        while let Some(f) = self.stack.pop() {
-            visit(f);
-            for &x in next(f) {
-                if self.stamp[x] != mark {
-                    self.stamp[x] = mark;
-                    self.stack.push(x);
-                }
-            }
-        }
-    }
 }
 
 #[cfg(test)]
@@ -494,8 +467,12 @@ mod tests {
                 })
                 .collect();
             assert!(naive.iter().any(|l| !l.is_empty()));
-            assert_eq!(dead_ends_walked(&ds, &g, true), naive, "seed {seed}");
-            assert_eq!(dead_ends_walked(&ds, &g, false), naive, "seed {seed}");
+            assert_eq!(dead_ends_walked(&ds, &g, &dead, true), naive, "seed {seed}");
+            assert_eq!(
+                dead_ends_walked(&ds, &g, &dead, false),
+                naive,
+                "seed {seed}"
+            );
         }
     }
 

@@ -11,7 +11,7 @@ pub(crate) mod shard;
 pub(crate) mod sweep;
 
 use crate::graph::SupplyGraph;
-use crate::model::{Dataset, Scenario};
+use crate::model::{Dataset, FirmIdx, Scenario};
 
 use self::capacity::lp::SolveError;
 use self::capacity::network::Network;
@@ -81,6 +81,13 @@ pub(crate) struct WhatIf {
     pub(crate) swept: bool,
     /// The capacity model's results (MODEL §8), when it is on.
     pub(crate) capacity: Option<CapacityResults>,
+}
+
+impl WhatIf {
+    /// The recovery gaps the firm sweep recorded for `firm` (`recovery` is in firm order).
+    pub(crate) fn recovery_of(&self, firm: FirmIdx) -> Option<&FirmRecovery> {
+        (self.recovery.binary_search_by_key(&firm, |r| r.firm).ok()).map(|i| &self.recovery[i])
+    }
 }
 
 /// How many of the capacity sweep's top firms get the extra stock that would close their gap.
