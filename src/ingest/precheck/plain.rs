@@ -71,20 +71,25 @@ fn plain_line(line: &[u8]) -> Option<&[u8]> {
 fn lines_from(file: &File, start: u64, end: u64, body: u64, commas: usize) -> Option<usize> {
     // One byte before the block tells whether a line starts at its first byte.
     let from = if start > body { start - 1 } else { start };
-    let mut buf = Vec::new();
-    let mut pos = from;
-    let mut chunk = vec![0u8; (end - from) as usize + 1];
-    // Read the block, then on until the line that starts before `end` is complete.
+    let block_end = (end - from) as usize;
+    // The block and one byte more, read straight into `buf`; then on, 64 KiB at a time, until
+    // the line that starts before `end` is complete (a line end at or after `block_end`).
+    let mut buf = vec![0u8; block_end + 1];
+    let (mut filled, mut searched) = (0, block_end);
     loop {
-        let n = file.read_at(&mut chunk, pos).ok()?;
-        buf.extend_from_slice(&chunk[..n]);
-        pos += n as u64;
-        let past_end = (end - from) as usize;
-        if n == 0 || buf.len() > past_end && buf[past_end..].contains(&b'\n') {
+        if filled == buf.len() {
+            buf.resize(filled + (1 << 16), 0);
+        }
+        let n = file
+            .read_at(&mut buf[filled..], from + filled as u64)
+            .ok()?;
+        filled += n;
+        if n == 0 || buf[searched.min(filled)..filled].contains(&b'\n') {
             break;
         }
-        chunk.resize(1 << 16, 0);
+        searched = searched.max(filled);
     }
+    buf.truncate(filled);
     let mut i = if start > body {
         // Skip the end of a line that started in the previous block (the last line of the
         // file, without a line end, may fill the block).
@@ -95,7 +100,6 @@ fn lines_from(file: &File, start: u64, end: u64, body: u64, commas: usize) -> Op
     } else {
         0
     };
-    let block_end = (end - from) as usize;
     let mut lines = 0;
     while i < block_end.min(buf.len()) {
         let line_end = buf[i..]
