@@ -16,61 +16,12 @@ use crate::graph::{SupplyGraph, Visits};
 use crate::metrics::{ComponentMetrics, Exposure, Level, PairMetrics};
 use crate::model::country::is_other;
 use crate::model::{CompIdx, Dataset, FirmIdx};
-use crate::whatif::scenario::{EndFirmImpact, ScenarioResult};
+pub(crate) use crate::whatif::order::{finding_order, Severity, LEADS, STOCK_NEEDS};
+use crate::whatif::scenario::EndFirmImpact;
 use crate::whatif::sweep::SweepEntry;
 
-/// Findings the one-screen summary leads with, at most.
-pub(crate) const LEADS: usize = 5;
-/// Chokepoints whose extra stock need is worked out.
-pub(crate) const STOCK_NEEDS: usize = 5;
 /// Below this share lost an end firm counts as untouched.
 const NO_LOSS: f64 = 1e-9;
-
-/// What a finding is ranked by (see [`finding_order`]).
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub(crate) struct Severity<'a> {
-    /// Time-weighted loss (MODEL §6): loss × output value × exposure days / 365, the output
-    /// lost over the event ("lost output over the outage" in the markdown report).
-    pub(crate) event_loss: f64,
-    /// JSON `value_at_risk` (MODEL §5): loss × a year of output, "annual output at risk (if
-    /// the outage lasted a year)" in the markdown report.
-    pub(crate) value_at_risk: f64,
-    /// The finding's id: a firm, country or scenario name.
-    pub(crate) id: &'a str,
-}
-
-impl Severity<'_> {
-    /// A sweep entry's severity; entries without a time-weighted loss (the country, region and
-    /// group sweeps) rank by annual output at risk.
-    pub(crate) fn of_entry(e: &SweepEntry) -> Severity<'_> {
-        Severity {
-            event_loss: e.time_weighted_loss.unwrap_or(0.0),
-            value_at_risk: e.value_at_risk,
-            id: &e.key,
-        }
-    }
-
-    /// A scenario's severity: its end firms' time-weighted losses summed in end-firm order.
-    pub(crate) fn of_scenario(s: &ScenarioResult) -> Severity<'_> {
-        Severity {
-            event_loss: s.end_firms.iter().map(|e| e.time_weighted_loss).sum(),
-            value_at_risk: s.total_value_at_risk,
-            id: &s.name,
-        }
-    }
-}
-
-/// The one rule for picking a finding: the larger event (time-weighted) loss first, then the
-/// larger annual output at risk (`value_at_risk`), then the smaller id. Total on floats
-/// (`total_cmp`), so the choice never depends on input order. The JSON ranking of §7
-/// (`value_at_risk`, then key) is a
-/// list order and stays as MODEL.md fixes it; this rule is for choosing what to lead with.
-pub(crate) fn finding_order(a: &Severity, b: &Severity) -> Ordering {
-    b.event_loss
-        .total_cmp(&a.event_loss)
-        .then_with(|| b.value_at_risk.total_cmp(&a.value_at_risk))
-        .then_with(|| a.id.cmp(b.id))
-}
 
 /// Indices of `items` that `keep` accepts, most severe first by [`finding_order`].
 fn ranked<T>(
@@ -810,6 +761,7 @@ mod tests {
     use super::*;
     use crate::analysis::AnalysisSettings;
     use crate::testing::Net;
+    use crate::whatif::scenario::ScenarioResult;
     use crate::whatif::Quiet;
 
     fn sev(event_loss: f64, value_at_risk: f64, id: &str) -> Severity<'_> {
@@ -1124,9 +1076,13 @@ mod tests {
             .worst_country
             .map(|p| a.whatif.sweeps.countries[p.first].key.clone());
         assert_eq!(country.as_deref(), Some("CN"));
-        // Without recorded gaps nothing is said about stock.
-        let a = Analysis::run(&ds, &g, None, settings(true), &Quiet).expect("solved");
-        assert!(Highlights::compute(&a).stock_needs.is_empty());
+        // Without every firm's gaps (as `analyze` runs), the firms the report leads with still
+        // get theirs: the same needs.
+        let b = Analysis::run(&ds, &g, None, settings(true), &Quiet).expect("solved");
+        assert_eq!(Highlights::compute(&b).stock_needs, h.stock_needs);
+        // Without the sweeps nothing is said about stock.
+        let c = Analysis::run(&ds, &g, None, settings(false), &Quiet).expect("solved");
+        assert!(Highlights::compute(&c).stock_needs.is_empty());
     }
 
     #[test]

@@ -221,11 +221,12 @@ fn input(a: InputArgs) -> Input {
 pub(crate) fn analysis(default_recovery_days: f64, sweep: bool) -> AnalysisSettings {
     AnalysisSettings {
         thresholds: Thresholds::default(),
-        // The report's stock verdicts for chokepoints read the recorded gaps.
+        // Every firm's recovery gaps only for the policy gate (`check`); the report's stock
+        // verdicts need only the firms it leads with, which the sweep records anyway.
         whatif: WhatIfSettings {
             default_recovery_days,
             sweep,
-            recovery_gaps: true,
+            recovery_gaps: false,
         },
     }
 }

@@ -5,6 +5,7 @@
 pub(crate) mod capacity;
 pub(crate) mod engine;
 pub(crate) mod hidden;
+pub(crate) mod order;
 pub(crate) mod recovery;
 pub(crate) mod scenario;
 pub(crate) mod shard;
@@ -48,8 +49,10 @@ pub(crate) struct WhatIfSettings {
     pub(crate) default_recovery_days: f64,
     /// Run the N-1 sweeps (and hidden concentration, which needs the country sweep).
     pub(crate) sweep: bool,
-    /// Record, during the firm sweep, the end firms whose stock runs out before a firm
-    /// recovers ([`WhatIf::recovery`]; the policy gate and the report's stock verdicts read it).
+    /// Record, during the firm sweep, for every swept firm the end firms whose stock runs out
+    /// before it recovers ([`WhatIf::recovery`]; the policy gate reads it). Without it only the
+    /// firms the report can lead with are recorded ([`order::report_firms`]), after the sweep:
+    /// a list per firm of a large network costs hundreds of MiB.
     pub(crate) recovery_gaps: bool,
 }
 
@@ -69,11 +72,12 @@ pub(crate) struct WhatIf {
     pub(crate) scenarios: Vec<ScenarioResult>,
     pub(crate) sweeps: Sweeps,
     pub(crate) hidden: Vec<Hidden>,
-    /// Firms whose recovery outlasts some end firm's stock, in firm order (only with
-    /// [`WhatIfSettings::recovery_gaps`] and the sweeps).
+    /// Firms whose recovery outlasts some end firm's stock, in firm order: every such firm
+    /// with [`WhatIfSettings::recovery_gaps`], else those among [`order::report_firms`]; none
+    /// without the sweeps.
     pub(crate) recovery: Vec<FirmRecovery>,
-    /// Whether `recovery` was recorded (asked for, and the sweeps ran): without it an empty
-    /// list says nothing about stock.
+    /// Whether `recovery` was recorded (the sweeps ran): without it an empty list says
+    /// nothing about stock.
     pub(crate) recovery_recorded: bool,
     /// Whether some cycle hit the iteration bound before converging.
     pub(crate) unconverged: bool,
@@ -208,8 +212,8 @@ pub(crate) fn analyse(
             observer,
         )?,
     };
-    finish(ds, g, net.as_ref(), part, &mut whatif)?;
-    whatif.recovery_recorded = settings.recovery_gaps;
+    finish(ds, g, &engine, net.as_ref(), settings, part, &mut whatif)?;
+    whatif.recovery_recorded = true;
     observer.phase_done("hidden concentration");
     Ok(whatif)
 }
@@ -269,15 +273,28 @@ fn sweep_with(
 }
 
 /// Ranks the entries of the whole sweep (`part` holds every key), sets the risk exposure
-/// indices, derives hidden concentration and the capacity model's stock covers, into `whatif`.
+/// indices, records the recovery gaps of the firms the report can lead with (when the sweep
+/// did not record every firm's), derives hidden concentration and the capacity model's stock
+/// covers, into `whatif`.
 fn finish(
     ds: &Dataset,
     g: &SupplyGraph,
+    engine: &Engine,
     net: Option<&Network>,
+    settings: WhatIfSettings,
     mut part: SweepPart,
     whatif: &mut WhatIf,
 ) -> Result<(), SolveError> {
     sweep::rank_firms(&mut part.firms);
+    if !settings.recovery_gaps {
+        let firms: Vec<FirmIdx> = order::report_firms(&part.firms)
+            .into_iter()
+            .filter_map(|i| ds.firm_index(&part.firms[i].key))
+            .filter(|f| !part.recovery.iter().any(|r| r.firm == *f))
+            .collect();
+        part.recovery
+            .extend(sweep::recovery_gaps(ds, g, engine, settings, &firms));
+    }
     for entries in [&mut part.countries, &mut part.regions, &mut part.groups] {
         sweep::rank(entries);
     }
