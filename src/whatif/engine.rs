@@ -39,7 +39,29 @@ pub(crate) struct Engine<'a> {
     group_end: Vec<u32>,
     /// Each firm's `stock_days` (missing = 0): the weight of a firm on a time-to-survive path.
     stock: Vec<f64>,
+    /// Each firm's unit of work in a wave ([`Unit`]).
+    unit: Vec<Unit>,
+    /// Each firm's buyers as (their unit, its level), in [`SupplyGraph::buyers`] order: CSR
+    /// offsets (firms + 1) and entries. A wave reads only these when a firm changes: one
+    /// sequential read per firm instead of three scattered ones per buyer (its component, that
+    /// component's level and its queued flag were most of the sweep's cache misses).
+    buyer_start: Vec<u32>,
+    buyer_units: Vec<(Unit, u32)>,
+    /// Every edge's inventory days and every firm's `stock_days` is a whole number: time to
+    /// survive is then found with a bucket queue instead of a heap ([`Engine::time_to_survive_from`]).
+    whole_days: bool,
 }
+
+/// The longest search limit, in days, that the bucket queue of time to survive handles; past
+/// it (or with fractional days) the search uses a binary heap.
+const BUCKET_DAYS: f64 = 65_536.0;
+
+/// What a wave solves as one step: a firm outside every cycle (its index), or a whole cycle
+/// (its index in [`SupplyGraph::sccs`] with [`CYCLE`] set). A firm outside cycles is its own
+/// component, so the queue holds firm indices directly and never looks the component up.
+type Unit = u32;
+/// Marks a [`Unit`] that is a cycle.
+const CYCLE: Unit = 1 << 31;
 
 /// The pass-through of one sourcing row under a scenario's edge cuts (MODEL §5's e(B, K, S)).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -58,12 +80,16 @@ pub(crate) struct Scratch {
     cap: Vec<f64>,
     touched: Vec<FirmIdx>,
     is_touched: Vec<bool>,
-    /// Components waiting to be solved, bucketed by level; `levels` holds the non-empty ones.
-    buckets: Vec<Vec<usize>>,
+    /// Units waiting to be solved, bucketed by level; `levels` holds the non-empty ones.
+    buckets: Vec<Vec<Unit>>,
     levels: BinaryHeap<Reverse<u32>>,
-    queued: Vec<bool>,
+    /// Bit sets of the queued units: firms outside cycles, and cycles.
+    queued_firms: Vec<u64>,
+    queued_cycles: Vec<u64>,
     dist: Vec<f64>,
     dist_touched: Vec<FirmIdx>,
+    /// The bucket queue of time to survive: firms by whole days reached.
+    days: Vec<Vec<u32>>,
     /// Pass-through of each sourcing row (MODEL §5's e), in the dataset's row order, while edge
     /// cuts are propagated; empty otherwise (every row passes everything).
     pass: Vec<f64>,
@@ -107,6 +133,28 @@ impl<'a> Engine<'a> {
             }
         }
         group_start.push(group_end.len() as u32);
+        let n = ds.firms.len();
+        assert!(
+            n < CYCLE as usize && g.sccs.len() < CYCLE as usize,
+            "the engine indexes firms and components with 31 bits"
+        );
+        let unit: Vec<Unit> = (0..n)
+            .map(|f| {
+                let c = g.scc_of[f];
+                if g.sccs[c].len() > 1 {
+                    c as Unit | CYCLE
+                } else {
+                    f as Unit
+                }
+            })
+            .collect();
+        let mut buyer_start = Vec::with_capacity(n + 1);
+        let mut buyer_units = Vec::new();
+        for f in 0..n {
+            buyer_start.push(buyer_units.len() as u32);
+            buyer_units.extend((g.buyers(f).iter()).map(|&b| (unit[b], g.levels[g.scc_of[b]])));
+        }
+        buyer_start.push(buyer_units.len() as u32);
         let mut e = Engine {
             g,
             base: vec![1.0; ds.firms.len()],
@@ -119,7 +167,14 @@ impl<'a> Engine<'a> {
                 .iter()
                 .map(|f| f.stock_days.unwrap_or(0.0))
                 .collect(),
+            unit,
+            buyer_start,
+            buyer_units,
+            whole_days: false,
         };
+        let whole = |d: f64| d >= 0.0 && d < BUCKET_DAYS && d.fract() == 0.0;
+        e.whole_days =
+            (0..n).all(|f| whole(e.stock[f]) && g.buyer_days(f).iter().all(|&d| whole(d)));
         let cap = vec![1.0; ds.firms.len()];
         let mut a = cap.clone();
         let mut unconverged = false;
@@ -145,9 +200,11 @@ impl<'a> Engine<'a> {
             is_touched: vec![false; n],
             buckets: vec![Vec::new(); self.g.levels.iter().max().map_or(0, |&l| l as usize + 1)],
             levels: BinaryHeap::new(),
-            queued: vec![false; self.g.sccs.len()],
+            queued_firms: vec![0; n.div_ceil(64)],
+            queued_cycles: vec![0; self.g.sccs.len().div_ceil(64)],
             dist: vec![f64::INFINITY; n],
             dist_touched: Vec::new(),
+            days: Vec::new(),
             pass: Vec::new(),
             unconverged: false,
         }
@@ -281,7 +338,7 @@ impl<'a> Engine<'a> {
         for &(f, c) in cuts {
             s.cap[f] = c;
             self.touch(s, f);
-            self.enqueue(s, self.g.scc_of[f]);
+            self.enqueue(s, self.unit[f], self.g.levels[self.g.scc_of[f]]);
         }
         if !edges.is_empty() {
             s.pass.resize(self.input_share.len(), 1.0);
@@ -289,29 +346,31 @@ impl<'a> Engine<'a> {
         for e in edges {
             s.pass[e.row] = e.pass;
             self.touch(s, e.buyer);
-            self.enqueue(s, self.g.scc_of[e.buyer]);
+            self.enqueue(s, self.unit[e.buyer], self.g.levels[self.g.scc_of[e.buyer]]);
         }
         let mut before: Vec<f64> = Vec::new();
         while let Some(Reverse(level)) = s.levels.pop() {
             let mut bucket = std::mem::take(&mut s.buckets[level as usize]);
-            for &c in &bucket {
-                s.queued[c] = false;
-                let members = &self.g.sccs[c];
-                if let [f] = members.as_slice() {
-                    let f = *f;
+            for &u in &bucket {
+                if u & CYCLE == 0 {
+                    let f = u as usize;
+                    clear_bit(&mut s.queued_firms, f);
                     let old = s.a[f];
                     s.a[f] = self.eval(f, &s.a, &s.cap, &s.pass);
                     if s.a[f] != old {
-                        self.changed(s, f, c);
+                        self.changed(s, f, u);
                     }
                     continue;
                 }
+                let c = (u & !CYCLE) as usize;
+                clear_bit(&mut s.queued_cycles, c);
+                let members = &self.g.sccs[c];
                 before.clear();
                 before.extend(members.iter().map(|&f| s.a[f]));
                 self.solve_scc(c, &mut s.a, &s.cap, &s.pass, &mut s.unconverged);
                 for (&f, &old) in members.iter().zip(&before) {
                     if s.a[f] != old {
-                        self.changed(s, f, c);
+                        self.changed(s, f, u);
                     }
                 }
             }
@@ -320,28 +379,32 @@ impl<'a> Engine<'a> {
         }
     }
 
-    /// Queues a strongly connected component for solving.
-    fn enqueue(&self, s: &mut Scratch, c: usize) {
-        if !s.queued[c] {
-            s.queued[c] = true;
+    /// Queues a unit (at its component's `level`) for solving.
+    fn enqueue(&self, s: &mut Scratch, u: Unit, level: u32) {
+        let queued = if u & CYCLE == 0 {
+            set_bit(&mut s.queued_firms, u as usize)
+        } else {
+            set_bit(&mut s.queued_cycles, (u & !CYCLE) as usize)
+        };
+        if !queued {
             // Components of one level never feed each other, so a wave can solve a level's
-            // components in any order ([`SupplyGraph::levels`]).
-            let level = self.g.levels[c];
+            // units in any order ([`SupplyGraph::levels`]).
             let bucket = &mut s.buckets[level as usize];
             if bucket.is_empty() {
                 s.levels.push(Reverse(level));
             }
-            bucket.push(c);
+            bucket.push(u);
         }
     }
 
-    /// Firm `f` (in component `c`) changed: it is touched and its buyers' components queued.
-    fn changed(&self, s: &mut Scratch, f: FirmIdx, c: usize) {
+    /// Firm `f` (in unit `u`) changed: it is touched and its buyers' units queued (not its
+    /// own cycle's members: the cycle is being solved).
+    fn changed(&self, s: &mut Scratch, f: FirmIdx, u: Unit) {
         self.touch(s, f);
-        for &b in self.g.buyers(f) {
-            let bc = self.g.scc_of[b];
-            if bc != c {
-                self.enqueue(s, bc);
+        let range = self.buyer_start[f] as usize..self.buyer_start[f + 1] as usize;
+        for &(bu, level) in &self.buyer_units[range] {
+            if bu != u {
+                self.enqueue(s, bu, level);
             }
         }
     }
@@ -401,22 +464,49 @@ impl<'a> Engine<'a> {
     }
 
     /// The multi-source search behind both: Dijkstra from every start at its own distance.
+    /// With whole days and a finite limit (the sweeps), a bucket per day replaces the heap
+    /// (Dial's algorithm). Both settle each firm once at its final distance and relax its
+    /// buyers from there, so every distance is the same smallest sum, computed the same way.
     fn time_to_survive_from(
         &self,
         s: &mut Scratch,
         starts: impl IntoIterator<Item = (FirmIdx, f64)>,
         limit: f64,
     ) {
+        let starts: Vec<(FirmIdx, f64)> = starts
+            .into_iter()
+            .map(|(f, d)| (f, d + self.stock[f]))
+            .collect();
+        let buckets = self.whole_days
+            && limit <= BUCKET_DAYS
+            && starts.iter().all(|&(_, d)| d.fract() == 0.0);
+        if buckets {
+            self.survive_by_day(s, &starts, limit);
+        } else {
+            self.survive_by_heap(s, &starts, limit);
+        }
+    }
+
+    /// Sets firm `f`'s distance to `d` if that is shorter and within `limit`; returns whether.
+    fn reach(s: &mut Scratch, f: FirmIdx, d: f64, limit: f64) -> bool {
+        if d < s.dist[f] && d < limit {
+            if s.dist[f].is_infinite() {
+                s.dist_touched.push(f);
+            }
+            s.dist[f] = d;
+            true
+        } else {
+            false
+        }
+    }
+
+    /// [`Engine::time_to_survive_from`] with a binary heap. Firm weights (finished stock) are
+    /// added where a path enters a firm, its start included (`starts` carry theirs); all
+    /// weights are >= 0, so Dijkstra holds.
+    fn survive_by_heap(&self, s: &mut Scratch, starts: &[(FirmIdx, f64)], limit: f64) {
         let mut heap: BinaryHeap<Reverse<(Dist, FirmIdx)>> = BinaryHeap::new();
-        // Firm weights (finished stock) are added where a path enters a firm, its start
-        // included; all weights are >= 0, so Dijkstra still holds.
-        for (f, d) in starts {
-            let d = d + self.stock[f];
-            if d < s.dist[f] && d < limit {
-                if s.dist[f].is_infinite() {
-                    s.dist_touched.push(f);
-                }
-                s.dist[f] = d;
+        for &(f, d) in starts {
+            if Self::reach(s, f, d, limit) {
                 heap.push(Reverse((Dist(d), f)));
             }
         }
@@ -426,16 +516,70 @@ impl<'a> Engine<'a> {
             }
             for (&b, &days) in self.g.buyers(f).iter().zip(self.g.buyer_days(f)) {
                 let nd = d + days + self.stock[b];
-                if nd < s.dist[b] && nd < limit {
-                    if s.dist[b].is_infinite() {
-                        s.dist_touched.push(b);
-                    }
-                    s.dist[b] = nd;
+                if Self::reach(s, b, nd, limit) {
                     heap.push(Reverse((Dist(nd), b)));
                 }
             }
         }
     }
+
+    /// [`Engine::time_to_survive_from`] with a bucket per whole day below `limit`
+    /// (<= [`BUCKET_DAYS`]): every distance is a whole number of days, so the buckets are
+    /// visited in order and a firm is settled when its bucket is reached (a zero-day edge
+    /// adds to the bucket being visited).
+    fn survive_by_day(&self, s: &mut Scratch, starts: &[(FirmIdx, f64)], limit: f64) {
+        let top = limit.ceil() as usize;
+        if s.days.len() < top {
+            s.days.resize_with(top, Vec::new);
+        }
+        let mut last = 0;
+        for &(f, d) in starts {
+            if Self::reach(s, f, d, limit) {
+                s.days[d as usize].push(f as u32);
+                last = last.max(d as usize);
+            }
+        }
+        let mut day = 0;
+        while day <= last {
+            let mut bucket = std::mem::take(&mut s.days[day]);
+            let mut k = 0;
+            while k < bucket.len() {
+                let f = bucket[k] as usize;
+                k += 1;
+                let d = day as f64;
+                if d > s.dist[f] {
+                    continue;
+                }
+                for (&b, &days) in self.g.buyers(f).iter().zip(self.g.buyer_days(f)) {
+                    let nd = d + days + self.stock[b];
+                    if Self::reach(s, b, nd, limit) {
+                        let i = nd as usize;
+                        if i == day {
+                            bucket.push(b as u32);
+                        } else {
+                            s.days[i].push(b as u32);
+                            last = last.max(i);
+                        }
+                    }
+                }
+            }
+            bucket.clear();
+            s.days[day] = bucket;
+            day += 1;
+        }
+    }
+}
+
+/// Sets bit `i`; returns whether it was set already.
+fn set_bit(bits: &mut [u64], i: usize) -> bool {
+    let (word, mask) = (i / 64, 1u64 << (i % 64));
+    let was = bits[word] & mask != 0;
+    bits[word] |= mask;
+    was
+}
+
+fn clear_bit(bits: &mut [u64], i: usize) {
+    bits[i / 64] &= !(1u64 << (i % 64));
 }
 
 impl Scratch {
@@ -461,6 +605,46 @@ impl Scratch {
 mod tests {
     use super::*;
     use crate::testing::Net;
+
+    /// Time to survive from `n` below `limit` by one search, as a vector over firms.
+    fn survival(e: &Engine, s: &mut Scratch, n: FirmIdx, limit: f64, buckets: bool) -> Vec<f64> {
+        let start = [(n, e.stock[n])];
+        if buckets {
+            e.survive_by_day(s, &start, limit);
+        } else {
+            e.survive_by_heap(s, &start, limit);
+        }
+        let out = s.dist.clone();
+        e.reset(s);
+        out
+    }
+
+    #[test]
+    fn the_bucket_queue_finds_the_heaps_times_to_survive_bit_for_bit() {
+        // A generated network (whole inventory days, supply cycles), every firm cut in turn.
+        let ds = crate::testing::synthetic(600, 7);
+        let g = SupplyGraph::build(&ds);
+        let e = Engine::new(&ds, &g);
+        assert!(e.whole_days, "generated inventory days are whole");
+        let mut s = e.scratch();
+        let mut reached = 0;
+        for n in 0..ds.firms.len() {
+            for limit in [1.0, 30.0, 95.5, 400.0] {
+                let heap = survival(&e, &mut s, n, limit, false);
+                let days = survival(&e, &mut s, n, limit, true);
+                assert_eq!(heap, days, "firm {n}, limit {limit}");
+                reached += heap.iter().filter(|d| d.is_finite()).count();
+            }
+        }
+        assert!(
+            reached > 10 * ds.firms.len(),
+            "the searches go somewhere: {reached}"
+        );
+        // Fractional days anywhere: the heap is used.
+        let half = Net::new().buys("oem", "k0", "a", 1.0).days(2.5).build();
+        let g = SupplyGraph::build(&half);
+        assert!(!Engine::new(&half, &g).whole_days);
+    }
 
     fn run(ds: &Dataset, cuts: &[(&str, f64)]) -> Vec<f64> {
         let g = SupplyGraph::build(ds);
