@@ -358,7 +358,15 @@ fn full_matrix(c: &Ctx, out: &mut String) {
         .scenarios
         .iter()
         .enumerate()
-        .map(|(k, s)| format!("S{} {} ({} days)", k + 1, md(&s.name), days(s.ttr_days)))
+        .map(|(k, s)| {
+            // A name that already gives its outage ("… (30 days)") is not told it twice.
+            let d = format!("({} days)", days(s.ttr_days));
+            if s.name.ends_with(&d) {
+                format!("S{} {}", k + 1, md(&s.name))
+            } else {
+                format!("S{} {} {d}", k + 1, md(&s.name))
+            }
+        })
         .collect();
     w!(out, "\n{}.\n\n</details>\n", legend.join("; "));
 }
