@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use crate::context::{read, TestContext};
+use crate::context::{read, root, TestContext};
 
 /// The markdown report of `dataset`.
 fn markdown(ctx: &TestContext, dataset: &Path, out: &str) -> String {
@@ -209,4 +209,50 @@ fn where_output_is_made_by_country() {
         section.contains("| cell | CN 80.0%, HU 10.0%, other/unknown 10.0% | – |"),
         "{section}"
     );
+}
+
+/// The committed reports (kept equal to what the shipped datasets give by the `datasets`
+/// tests): their first screen says which event costs the most, whom it hits, for how long and
+/// what would cover it, and stays narrow and short with 22 end firms.
+#[test]
+fn the_shipped_reports_first_screen_fits_and_answers() {
+    for name in ["ev-battery-chain", "leapmotor-jinhua"] {
+        let md = read(&root().join("reports").join(format!("{name}.md")));
+        let start = md.find("## Summary").expect("summary");
+        let summary = &md[start..md.find("## Key findings").expect("findings")];
+        // The folded matrix is one line until opened.
+        let open = summary.find("<details>").expect("the folded matrix");
+        let close = summary.find("</details>").expect("its end");
+        let screen = format!("{}{}", &summary[..open], &summary[close..]);
+        assert!(screen.lines().count() <= 45, "{name}: {screen}");
+        for row in screen.lines().filter(|l| l.starts_with('|')) {
+            assert!(
+                row.matches(" | ").count() + 1 <= 8,
+                "{name}: too wide: {row}"
+            );
+        }
+        // The first lead: what is lost, who is short for how long, what stock would cover it.
+        let first = screen
+            .lines()
+            .find(|l| l.starts_with("1. **"))
+            .expect("a first lead");
+        assert!(first.contains(" lost"), "{name}: {first}");
+        assert!(first.contains("short for "), "{name}: {first}");
+        assert!(first.contains("more days of stock"), "{name}: {first}");
+        // The scenario table's first row is the costliest scenario, the one the leads name first.
+        let lead = screen
+            .lines()
+            .find(|l| l.contains("**Scenario \""))
+            .expect("a scenario among the leads");
+        let lead = &lead[lead.find("**Scenario \"").expect("name") + 12..];
+        let lead = &lead[..lead.find('"').expect("its end")];
+        let row = screen
+            .lines()
+            .find(|l| l.starts_with("| S"))
+            .expect("a scenario row");
+        assert!(
+            row.contains(&format!(" | {lead} | ")),
+            "{name}: {row} / {lead}"
+        );
+    }
 }
