@@ -130,8 +130,10 @@ pub(crate) struct Provenance {
 /// How a component's concentration is read in the report's findings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum View {
-    /// By supplier HHI: every supplier is a firm.
-    Supplier,
+    /// By group HHI: every supplier is a firm, and a maker's plants and lines (one `group`) are
+    /// one supplier, not competitors. Without a `group` each firm is its own group, so this is
+    /// the supplier HHI.
+    Group,
     /// By country HHI: some supplier is an aggregate (a whole industry), whose supplier HHI is
     /// an artefact.
     Country,
@@ -240,6 +242,159 @@ impl ChokepointPaths {
     }
 }
 
+/// Shares by country, largest first (ties: the smaller code); other/unknown codes (`XA`–`XZ`,
+/// `ZZ`) included, for the renderer to set apart.
+pub(crate) type CountryShares = Vec<(String, f64)>;
+
+/// Where things are made: the end firms' output by country and each component's supply by
+/// country, so that "country X makes n% of the cars and m% of the cells" can be read off the
+/// data.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub(crate) struct MadeIn {
+    /// End-firm output by country, in output value (MODEL §2's V(E)): an end firm's output is
+    /// placed in its country, except what it buys ready-made from another end firm (with
+    /// values), which is placed in that end firm's country. Amounts (not shares), largest
+    /// first, ties by code.
+    pub(crate) output: Vec<(String, f64)>,
+    /// The sum of `output`.
+    pub(crate) output_total: f64,
+    /// The value of the ready-made goods end firms buy from other end firms (placed where made).
+    pub(crate) resold: f64,
+    /// Per used component, largest purchase weight first (ties: component).
+    pub(crate) components: Vec<ComponentMade>,
+    /// The component of the largest purchases the end firms make from other firms (by the
+    /// weights of MODEL §3; in-house rows left out): what they depend on most.
+    pub(crate) main_input: Option<CompIdx>,
+}
+
+/// Where one component is made.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct ComponentMade {
+    pub(crate) component: CompIdx,
+    /// Its purchases across the dataset, weighted as MODEL §3 (value, else share); in-house rows
+    /// count (the buyer is a producer).
+    pub(crate) weight: f64,
+    /// Shares of `weight` by the suppliers' country.
+    pub(crate) supply: CountryShares,
+    /// Shares of its makers' capacity (`capacity_value`) by country, when every firm that
+    /// sells it to another firm has a capacity and sells nothing else (so its capacity is
+    /// capacity for this component), and none makes it in-house for itself.
+    pub(crate) capacity: Option<CountryShares>,
+}
+
+/// Amounts by country as shares of their total (none when the total is not positive), largest
+/// first, ties by code.
+fn shares(by: BTreeMap<String, f64>) -> CountryShares {
+    let total: f64 = by.values().sum();
+    if total <= 0.0 {
+        return Vec::new();
+    }
+    let mut v: CountryShares = by.into_iter().map(|(c, x)| (c, x / total)).collect();
+    // A stable sort of the code order: ties keep the smaller code first.
+    v.sort_by(|a, b| b.1.total_cmp(&a.1));
+    v
+}
+
+/// Where the end firms' output and each component are made ([`MadeIn`]).
+fn made_in(a: &Analysis) -> MadeIn {
+    let ds = a.ds;
+    let g = a.g;
+    let is_end = |f: FirmIdx| g.end_firms.binary_search(&f).is_ok();
+    let mut output: BTreeMap<String, f64> = BTreeMap::new();
+    let mut resold = 0.0;
+    for (j, &e) in g.end_firms.iter().enumerate() {
+        let mut own = g.end_values[j];
+        if ds.has_values {
+            for r in &ds.sourcing[g.rows_of(e)] {
+                if !r.is_in_house() && is_end(r.supplier) {
+                    // Never more than the buyer's own output: a buyer cannot resell more
+                    // than it sells.
+                    let v = r.annual_value.unwrap_or(0.0).min(own);
+                    own -= v;
+                    resold += v;
+                    *output
+                        .entry(ds.firms[r.supplier].country.clone())
+                        .or_insert(0.0) += v;
+                }
+            }
+        }
+        *output.entry(ds.firms[e].country.clone()).or_insert(0.0) += own;
+    }
+    output.retain(|_, v| *v > 0.0);
+    let output_total: f64 = output.values().sum();
+    let mut amounts: Vec<(String, f64)> = output.into_iter().collect();
+    amounts.sort_by(|a, b| b.1.total_cmp(&a.1));
+
+    // Per component: supply by country, and the firms that sell it to others.
+    let n = ds.components.len();
+    let mut rows_of: Vec<Vec<&crate::model::SourcingRow>> = vec![Vec::new(); n];
+    for r in ds.sourcing.iter() {
+        rows_of[r.component].push(r);
+    }
+    // What each firm sells to other firms, and whether it makes anything for itself.
+    let mut sells: Vec<BTreeSet<CompIdx>> = vec![BTreeSet::new(); ds.firms.len()];
+    for r in ds.sourcing.iter().filter(|r| !r.is_in_house()) {
+        sells[r.supplier].insert(r.component);
+    }
+    let mut components: Vec<ComponentMade> = Vec::new();
+    let mut bought_by_ends = vec![0.0; n];
+    for (k, rows) in rows_of.iter().enumerate() {
+        if rows.is_empty() {
+            continue;
+        }
+        let weights = ds.weights(rows.iter().copied());
+        let mut supply: BTreeMap<String, f64> = BTreeMap::new();
+        for r in rows {
+            *supply
+                .entry(ds.firms[r.supplier].country.clone())
+                .or_insert(0.0) += weights.of(r);
+            if !r.is_in_house() && is_end(r.buyer) {
+                bought_by_ends[k] += weights.of(r);
+            }
+        }
+        let weight = supply.values().sum();
+        let makers: BTreeSet<FirmIdx> = rows.iter().map(|r| r.supplier).collect();
+        let capacity = (!rows.iter().any(|r| r.is_in_house())
+            && makers
+                .iter()
+                .all(|&f| ds.firms[f].capacity_value.is_some() && sells[f].len() == 1))
+        .then(|| {
+            let mut by: BTreeMap<String, f64> = BTreeMap::new();
+            for &f in &makers {
+                *by.entry(ds.firms[f].country.clone()).or_insert(0.0) +=
+                    ds.firms[f].capacity_value.unwrap_or(0.0);
+            }
+            shares(by)
+        })
+        .filter(|c| !c.is_empty());
+        components.push(ComponentMade {
+            component: k,
+            weight,
+            supply: shares(supply),
+            capacity,
+        });
+    }
+    components.sort_by(|a, b| {
+        b.weight
+            .total_cmp(&a.weight)
+            .then_with(|| a.component.cmp(&b.component))
+    });
+    let main_input = (0..n)
+        .filter(|&k| bought_by_ends[k] > 0.0)
+        .max_by(|&i, &j| {
+            bought_by_ends[i]
+                .total_cmp(&bought_by_ends[j])
+                .then_with(|| j.cmp(&i))
+        });
+    MadeIn {
+        output: amounts,
+        output_total,
+        resold,
+        components,
+        main_input,
+    }
+}
+
 /// What the report leads with. Indices refer to the lists of the [`Analysis`] it was computed
 /// from.
 #[derive(Debug, Clone, PartialEq)]
@@ -259,6 +414,8 @@ pub(crate) struct Highlights {
     /// Scenario leading by [`finding_order`] among those with annual output at risk, and the
     /// scenarios tied with it.
     pub(crate) worst_scenario: Option<Pick>,
+    /// Every scenario by [`finding_order`] (the summary's scenario table).
+    pub(crate) scenario_order: Vec<usize>,
     /// The summary's findings: scenarios and firm-sweep entries with a loss over the event, by
     /// [`finding_order`], at most [`LEADS`].
     pub(crate) leads: Vec<Lead>,
@@ -292,6 +449,8 @@ pub(crate) struct Highlights {
     pub(crate) hidden_chart: Vec<usize>,
     /// Indices into `meta.sources` tagged [`SourceStatus::Unverified`].
     pub(crate) unverified_sources: Vec<usize>,
+    /// Where the end firms' output and each component are made, by country.
+    pub(crate) made_in: MadeIn,
     /// Number of supply cycles.
     pub(crate) cycles: usize,
 }
@@ -347,6 +506,7 @@ impl Highlights {
             most_critical: pick(firms, &critical, Severity::of_entry),
             worst_country: pick(countries, &worst_countries, Severity::of_entry),
             worst_scenario: pick(&w.scenarios, &scenarios, Severity::of_scenario),
+            scenario_order: ranked(&w.scenarios, |_| true, Severity::of_scenario),
             provenance: leads.iter().map(|&l| provenance(a, l)).collect(),
             firm_order: ranked(firms, |_| true, Severity::of_entry),
             stock_needs: stock_needs(a, chokepoints.iter().take(STOCK_NEEDS), &sweep_firms),
@@ -366,6 +526,7 @@ impl Highlights {
             hidden_chart: hidden_chart(ds, &w.hidden, hidden.first().copied()),
             hidden,
             unverified_sources: unverified_sources(ds),
+            made_in: made_in(a),
             cycles: a.g.cycles().count(),
             sweep_firms,
             chokepoints,
@@ -504,7 +665,7 @@ fn stock_needs<'e>(
         .collect()
 }
 
-/// Country view for components with an aggregate supplier, else supplier view.
+/// Country view for components with an aggregate supplier, else group view.
 fn views(ds: &Dataset, comps: &[ComponentMetrics]) -> Vec<View> {
     let mut aggregate = vec![false; ds.components.len()];
     for r in ds.sourcing.iter().filter(|r| !r.is_in_house()) {
@@ -518,7 +679,7 @@ fn views(ds: &Dataset, comps: &[ComponentMetrics]) -> Vec<View> {
             if aggregate[c.component] {
                 View::Country
             } else {
-                View::Supplier
+                View::Group
             }
         })
         .collect()
@@ -527,7 +688,7 @@ fn views(ds: &Dataset, comps: &[ComponentMetrics]) -> Vec<View> {
 /// The HHI a component is read by.
 pub(crate) fn view_hhi(c: &ComponentMetrics, v: View) -> f64 {
     match v {
-        View::Supplier => c.hhi_supplier,
+        View::Group => c.hhi_group,
         View::Country => c.hhi_country,
     }
 }
@@ -1134,6 +1295,72 @@ mod tests {
                 tied: vec![2]
             })
         );
+    }
+
+    #[test]
+    fn output_is_placed_where_it_is_made_and_components_by_their_makers_country() {
+        // cn-car (CN, output 600) buys cells from cell-cn (200) and cell-kr (200) and makes its
+        // body itself (50); us-car (US, 300) buys cells from cell-kr (100); eu-imp (XE, 100)
+        // resells cars it buys ready-made from cn-car (100).
+        let ds = (Net::new()
+            .firm("cell-cn")
+            .capacity(300.0)
+            .firm("cell-kr")
+            .country("KR")
+            .capacity(100.0)
+            .firm("cn-car")
+            .output(600.0)
+            .firm("us-car")
+            .country("US")
+            .output(300.0)
+            .firm("eu-imp")
+            .country("XE")
+            .output(100.0))
+        .buys("cn-car", "cell", "cell-cn", 0.5)
+        .value(200.0)
+        .buys("cn-car", "cell", "cell-kr", 0.5)
+        .value(200.0)
+        .buys("cn-car", "body", "cn-car", 1.0)
+        .value(50.0)
+        .buys("us-car", "cell", "cell-kr", 1.0)
+        .value(100.0)
+        .buys("eu-imp", "car", "cn-car", 1.0)
+        .value(100.0)
+        .build();
+        let g = SupplyGraph::build(&ds);
+        let a = Analysis::run(&ds, &g, None, settings(false), &Quiet).expect("solved");
+        let m = Highlights::compute(&a).made_in;
+        // The importer's cars count in CN, where cn-car makes them: CN 600 + 100, US 300.
+        assert_eq!(
+            m.output,
+            [("CN".to_string(), 700.0), ("US".to_string(), 300.0)]
+        );
+        assert_eq!((m.output_total, m.resold), (1000.0, 100.0));
+        let comp = |id: &str| (ds.components.iter().position(|k| k.id == id)).expect("component");
+        let order: Vec<CompIdx> = m.components.iter().map(|x| x.component).collect();
+        // By purchase value: cell 500, car 100, body 50.
+        assert_eq!(order, [comp("cell"), comp("car"), comp("body")]);
+        let cell = &m.components[0];
+        assert_eq!(cell.weight, 500.0);
+        // KR 300 of 500, CN 200; capacity CN 300 of 400, KR 100.
+        assert_eq!(
+            cell.supply,
+            [("KR".to_string(), 0.6), ("CN".to_string(), 0.4)]
+        );
+        assert_eq!(
+            cell.capacity,
+            Some(vec![("CN".to_string(), 0.75), ("KR".to_string(), 0.25)])
+        );
+        // cn-car has no capacity, and the body is made in-house: no capacity view.
+        assert_eq!(
+            (
+                m.components[1].capacity.clone(),
+                m.components[2].capacity.clone()
+            ),
+            (None, None)
+        );
+        // The end firms buy cells (500) and cars (100) from others; the body is in-house.
+        assert_eq!(m.main_input, Some(comp("cell")));
     }
 
     #[test]

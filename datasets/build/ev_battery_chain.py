@@ -591,6 +591,17 @@ def summary():
     ev = {f["firm_id"]: veh.get(f["firm_id"], 0) for f in ends}
     cnv = sum(v for k, v in ev.items() if firms[k]["country"] == "CN")
     print(f"EVs made in China: {cnv / 1e6:.2f} M of {sum(ev.values()) / 1e6:.2f} M = {100 * cnv / sum(ev.values()):.1f}%")
+    # The same by value, as the report's "Where output is made" counts it: an end firm's output in
+    # its country, except cars it buys ready-made from another end firm, counted where made.
+    made = defaultdict(float)
+    for f in ends:
+        own = f["annual_output_value"]
+        for r in rows:
+            if r["buyer_id"] == f["firm_id"] and firms[r["supplier_id"]]["annual_output_value"]:
+                made[firms[r["supplier_id"]]["country"]] += r["value"]
+                own -= r["value"]
+        made[f["country"]] += own
+    print(f"EV output value made in China: {100 * made['CN'] / sum(made.values()):.1f}%")
     print(f"capacity ratio: China {ratio['CN']:.2f}, elsewhere {ratio['abroad']:.2f}")
     print(f"firms {len(firms)}, rows {len(rows)}")
 

@@ -22,6 +22,7 @@ use crate::analysis::Analysis;
 use crate::exit::ExitStatus;
 use crate::graph::SupplyGraph;
 use crate::ingest::{self, LoadOptions};
+use crate::model::country::is_other;
 use crate::model::cut::CLI_SCENARIO;
 use crate::model::{Cut, CutSpec, Dataset, Scenario};
 use crate::output::write::{safe_file_stem, write_atomic};
@@ -123,16 +124,24 @@ fn cli_scenario(ds: &Dataset, cuts: &[CutSpec], out: &mut Out) -> Option<Option<
     }))
 }
 
-/// A one-line summary of a dataset.
+/// A one-line summary of a dataset. The user-assigned codes (`XA`–`XZ`, `ZZ`) stand for other or
+/// unknown countries: they are not counted as countries, only said to be there.
 fn summary_line(ds: &Dataset, g: &SupplyGraph) -> String {
+    let countries = ds.countries();
+    let known = countries.iter().filter(|c| !is_other(c)).count();
+    let other = if known < countries.len() {
+        " (and other/unknown)"
+    } else {
+        ""
+    };
     format!(
-        "{}: {}, {}, {}, {}, {}, {}",
+        "{}: {}, {}, {}, {}, {}{other}, {}",
         ds.path.display(),
         plural(ds.firms.len(), "firm", "firms"),
         plural(ds.used_components().len(), "component", "components"),
         plural(ds.sourcing.len(), "sourcing row", "sourcing rows"),
         plural(g.end_firms.len(), "end firm", "end firms"),
-        plural(ds.countries().len(), "country", "countries"),
+        plural(known, "country", "countries"),
         plural(g.cycles().count(), "cycle", "cycles"),
     )
 }

@@ -31,6 +31,7 @@ pub(super) fn findings(c: &Ctx, out: &mut String) {
     single_source(c, &mut bullets);
     concentration(c, &mut bullets);
     dominant_country(c, &mut bullets);
+    super::made::bullet(c, &mut bullets);
     crma(c, &mut bullets);
     in_house(c, &mut bullets);
     if bullets.is_empty() {
@@ -89,7 +90,8 @@ fn single_source(c: &Ctx, bullets: &mut Vec<String>) {
 }
 
 /// The most concentrated component, and the one most dependent on one country. Components
-/// with an aggregate supplier are read by their country HHI ([`View::Country`]).
+/// with an aggregate supplier are read by their country HHI ([`View::Country`]), the others by
+/// their group HHI ([`View::Group`]).
 fn concentration(c: &Ctx, bullets: &mut Vec<String>) {
     let m = &c.a.metrics;
     let Some(&first) = c.h.by_concentration.first() else {
@@ -102,12 +104,12 @@ fn concentration(c: &Ctx, bullets: &mut Vec<String>) {
         .count();
     let by_country = views.iter().filter(|&&v| v == View::Country).count();
     let basis = if by_country == 0 {
-        "by supplier".to_string()
+        "by supplier group (a maker's plants and lines count as one supplier)".to_string()
     } else if by_country == views.len() {
         "by country, as every component has an aggregate supplier (a whole industry, whose supplier HHI is an artefact)".to_string()
     } else {
         format!(
-            "by supplier, or by country for the {by_country} with an aggregate supplier (a whole industry, whose supplier HHI is an artefact)"
+            "by supplier group (a maker's plants and lines count as one supplier), or by country for the {by_country} with an aggregate supplier (a whole industry, whose supplier HHI is an artefact)"
         )
     };
     let holder = match views[first] {
@@ -116,7 +118,7 @@ fn concentration(c: &Ctx, bullets: &mut Vec<String>) {
             cell(&top.top_country),
             pct(top.top_country_share)
         ),
-        View::Supplier => format!(
+        View::Group => format!(
             "{} holds {} ({} {})",
             c.f.firm(top.top_supplier),
             pct(top.top_supplier_share),
@@ -126,7 +128,7 @@ fn concentration(c: &Ctx, bullets: &mut Vec<String>) {
     };
     let what = match views[first] {
         View::Country => "country HHI",
-        View::Supplier => "HHI",
+        View::Group => "group HHI",
     };
     let hhi_top = view_hhi(top, views[first]);
     bullets.push(format!(
@@ -137,7 +139,7 @@ fn concentration(c: &Ctx, bullets: &mut Vec<String>) {
         c.f.component(top.component),
         hhi(hhi_top),
         text::num(effective_number(hhi_top)),
-        if views[first] == View::Country { "countries" } else { "suppliers" },
+        if views[first] == View::Country { "countries" } else { "supplier groups" },
     ));
     if let Some(i) = c.h.most_country_dependent {
         let cc = &m.components[i];

@@ -8,7 +8,8 @@
 //!
 //! Files: `findings` (the bullets), `tables` (concentration, exposure, qualified alternates,
 //! in-house, coverage, rankings, hidden concentration), `charts` (Mermaid bar charts and the
-//! chokepoint flowchart), `capacity` (the capacity model's results, which lead the what-if
+//! chokepoint flowchart), `made` (where the end firms' output and each component are made, by
+//! country), `capacity` (the capacity model's results, which lead the what-if
 //! sections when it is on), `scenario` (a scenario's section, also the `whatif` answer), `sources`
 //! (sources, assumptions, methodology).
 
@@ -29,6 +30,7 @@ macro_rules! w {
 mod capacity;
 mod charts;
 mod findings;
+mod made;
 mod scenario;
 mod sources;
 mod summary;
@@ -72,6 +74,7 @@ pub(crate) fn render_with(a: &Analysis, h: &Highlights) -> String {
     header(&c, o);
     summary::summary(&c, o);
     findings::findings(&c, o);
+    made::section(&c, o);
     capacity::capacity(&c, o);
     scenario::scenarios(&c, o);
     tables::concentration(&c, o);

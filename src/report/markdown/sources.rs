@@ -74,6 +74,7 @@ pub(super) fn sources(c: &Ctx, out: &mut String) {
                 SourceStatus::Unverified.tag(),
                 titles.join(", ")
             );
+            unverified_rows(c, out);
         }
         let table = MdTable::new([
             ("source", L),
@@ -158,4 +159,51 @@ fn status(s: &str) -> String {
         }
         None => cell(s),
     }
+}
+
+/// How many sourcing rows (and how much of their purchase value) cite an unverified source, when
+/// the sourcing table has a `source` column: the count of sources alone understates it when
+/// one unverified source stands for every assumption.
+fn unverified_rows(c: &Ctx, out: &mut String) {
+    let ds = c.a.ds;
+    if ds.row_sources.sourcing.is_empty() {
+        return;
+    }
+    let unverified = |r: &crate::model::SourcingRow| {
+        ds.row_sources.sourcing.get(&r.row).is_some_and(|&s| {
+            ds.meta.sources[s]
+                .status
+                .as_deref()
+                .and_then(SourceStatus::parse)
+                == Some(SourceStatus::Unverified)
+        })
+    };
+    let rows = ds.sourcing.iter().filter(|r| unverified(r)).count();
+    let mut line = format!(
+        "> {} of {} sourcing rows cite {}",
+        rows,
+        ds.sourcing.len(),
+        if c.h.unverified_sources.len() == 1 {
+            "it"
+        } else {
+            "one of them"
+        }
+    );
+    if ds.has_values {
+        let total: f64 = ds.sourcing.iter().filter_map(|r| r.annual_value).sum();
+        let part: f64 = (ds.sourcing.iter())
+            .filter(|r| unverified(r))
+            .filter_map(|r| r.annual_value)
+            .sum();
+        if total > 0.0 {
+            line.push_str(&format!(
+                ", {} of all purchase value",
+                crate::text::pct(part / total)
+            ));
+        }
+    }
+    w!(
+        out,
+        "{line}; each summary finding says how much of its own supply paths does.\n"
+    );
 }

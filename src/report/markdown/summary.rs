@@ -8,7 +8,7 @@ use std::fmt::Write;
 use super::{Ctx, ANNUAL, EVENT};
 use crate::highlights::{Lead, Verdict};
 use crate::report::table::{write_dynamic, Align, Align::Left as L, Align::Right as R};
-use crate::text::{cell, days, md, n_days, pct};
+use crate::text::{cell, days, md, n_days, pct, plural};
 
 /// End firms named in a scenario's summary line.
 const END_FIRMS_NAMED: usize = 4;
@@ -42,10 +42,14 @@ fn leads(c: &Ctx, out: &mut String) {
         if let Some(p) = c.h.provenance[n] {
             let _ = write!(
                 line,
-                " Of the purchases on its supply paths, {} cite an unverified source and {} cite none.",
-                pct(p.unverified / p.total),
-                pct(p.unsourced / p.total)
+                " Of the purchases on its supply paths, {} cite an unverified source",
+                pct(p.unverified / p.total)
             );
+            // Rows that cite no source are only named when there are some.
+            if p.unsourced > 0.0 {
+                let _ = write!(line, " and {} cite none", pct(p.unsourced / p.total));
+            }
+            line.push('.');
         }
         w!(out, "{}. {line}", n + 1);
     }
@@ -170,8 +174,9 @@ fn firm_line(c: &Ctx, i: usize) -> String {
         if n.extra_days > 0.0 {
             let _ = write!(
                 line,
-                "; {} short, {} of stock would cover it",
+                "; {} short for up to {}, {} of stock would cover it",
                 firms_capped(c, &n.short),
+                n_days(n.extra_days),
                 more_days(n.extra_days)
             );
         } else {
@@ -210,20 +215,117 @@ pub(super) fn firms_capped(c: &Ctx, firms: &[crate::model::FirmIdx]) -> String {
     }
 }
 
-/// Scenarios × end firms: each cell the lost output over the outage, "covered" when stock
-/// lasts, "–" when the scenario does not touch the end firm. Rows are end firms, columns
-/// scenarios (S1, S2, … with a legend), so that many end firms stay readable.
+/// End firms named per scenario in the summary's scenario table.
+const HARDEST_HIT: usize = 3;
+
+/// One row per scenario, costliest first by [`crate::highlights::finding_order`]: its lost
+/// output over the outage (with substitution, when the capacity model is on), the end firms it
+/// hits hardest with their days short, the extra stock that would cover every end firm, and how
+/// many end firms are short or covered. The full scenario × end-firm matrix follows, folded:
+/// with many end firms it is wider and longer than a screen.
 fn matrix(c: &Ctx, out: &mut String) {
     let w = &c.a.whatif;
-    let n = w.scenarios.len();
-    if n == 0 || c.a.g.end_firms.is_empty() {
+    if w.scenarios.is_empty() || c.a.g.end_firms.is_empty() {
         return;
     }
     let unit = c.f.unit();
     w!(
         out,
-        "{} by scenario and end firm{unit}: \"covered\" when stock lasts until the cut firms recover, \"–\" when the scenario does not reach the end firm.\n",
-        super::capitalised(EVENT)
+        "The scenarios, costliest first{unit}: {EVENT}, the end firms hit hardest (days short: time to recover − time to survive), and the extra stock at the end firms that would carry all of them through.\n"
+    );
+    let substitution = w.capacity.as_ref();
+    let mut cols: Vec<(&str, Align)> =
+        vec![("#", L), ("scenario", L), ("outage (days)", R), (EVENT, R)];
+    if substitution.is_some() {
+        cols.push(("with substitution", R));
+    }
+    cols.extend([
+        ("hit hardest", L),
+        ("stock that would cover it", L),
+        ("short / covered", R),
+    ]);
+    let rows: Vec<Vec<String>> =
+        c.h.scenario_order
+            .iter()
+            .map(|&i| scenario_row(c, i))
+            .collect();
+    write_dynamic(out, &cols, &rows);
+    w!(out, "");
+    full_matrix(c, out);
+}
+
+/// A row of the summary's scenario table.
+fn scenario_row(c: &Ctx, i: usize) -> Vec<String> {
+    let w = &c.a.whatif;
+    let s = &w.scenarios[i];
+    let event: f64 = s.end_firms.iter().map(|e| e.time_weighted_loss).sum();
+    let mut row = vec![
+        format!("S{}", i + 1),
+        cell(&s.name),
+        days(s.ttr_days),
+        c.f.amount(event),
+    ];
+    if let Some(cap) = &w.capacity {
+        row.push(c.f.amount(cap.scenarios[i].lost_value));
+    }
+    let mut short: Vec<(f64, f64, crate::model::FirmIdx)> = (s.end_firms.iter())
+        .filter_map(|e| match Verdict::of(e) {
+            Verdict::Short(d) => Some((e.time_weighted_loss, d, e.firm)),
+            _ => None,
+        })
+        .collect();
+    // Largest loss first; ties keep end-firm order (a stable sort).
+    short.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let covered = (s.end_firms.iter())
+        .filter(|e| Verdict::of(e) == Verdict::Covered)
+        .count();
+    let hardest: Vec<String> = (short.iter().take(HARDEST_HIT))
+        .map(|&(v, d, f)| {
+            format!(
+                "{} ({} short, {})",
+                cell(&c.a.ds.firms[f].id),
+                n_days(d),
+                c.f.amount(v)
+            )
+        })
+        .collect();
+    let more = short.len().saturating_sub(HARDEST_HIT);
+    row.push(match (hardest.is_empty(), covered) {
+        (false, _) if more > 0 => format!("{}, {more} more", hardest.join(", ")),
+        (false, _) => hardest.join(", "),
+        (true, 0) => "none".into(),
+        (true, _) => "none short".into(),
+    });
+    let longest = short.iter().map(|x| x.1).fold(0.0, f64::max);
+    row.push(if !short.is_empty() {
+        more_days(longest)
+    } else if covered > 0 {
+        "none: stock covers it".into()
+    } else {
+        "–".into()
+    });
+    row.push(format!("{} / {covered}", short.len()));
+    row
+}
+
+/// Scenarios × end firms, folded: each cell the lost output over the outage, "covered" when
+/// stock lasts, "–" when the scenario does not touch the end firm. Rows are end firms, columns
+/// scenarios (S1, S2, … in the dataset's order, with a legend).
+fn full_matrix(c: &Ctx, out: &mut String) {
+    let w = &c.a.whatif;
+    let n = w.scenarios.len();
+    let ends = c.a.g.end_firms.len();
+    w!(
+        out,
+        "<details><summary>{} by scenario and end firm ({} × {}){}</summary>\n",
+        super::capitalised(EVENT),
+        plural(ends, "end firm", "end firms"),
+        plural(n, "scenario", "scenarios"),
+        c.f.unit()
+    );
+    w!(
+        out,
+        "\"covered\" when stock lasts until the cut firms recover, \"–\" when the scenario does not reach the end firm.\n"
     );
     let heads: Vec<String> = (1..=n).map(|k| format!("S{k}")).collect();
     let mut cols: Vec<(&str, Align)> = vec![("end firm", L)];
@@ -256,9 +358,17 @@ fn matrix(c: &Ctx, out: &mut String) {
         .scenarios
         .iter()
         .enumerate()
-        .map(|(k, s)| format!("S{} {} ({} days)", k + 1, md(&s.name), days(s.ttr_days)))
+        .map(|(k, s)| {
+            // A name that already gives its outage ("… (30 days)") is not told it twice.
+            let d = format!("({} days)", days(s.ttr_days));
+            if s.name.ends_with(&d) {
+                format!("S{} {}", k + 1, md(&s.name))
+            } else {
+                format!("S{} {} {d}", k + 1, md(&s.name))
+            }
+        })
         .collect();
-    w!(out, "\n{}.\n", legend.join("; "));
+    w!(out, "\n{}.\n\n</details>\n", legend.join("; "));
 }
 
 fn glossary(out: &mut String) {

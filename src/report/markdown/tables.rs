@@ -25,7 +25,7 @@ pub(super) fn country(code: &str) -> String {
 pub(super) fn concentration(c: &Ctx, out: &mut String) {
     let m = &c.a.metrics;
     w!(out, "## Concentration by component\n");
-    w!(out, "Shares of this dataset's purchases at every tier, weighted by {}: shares of the flows the dataset maps, not world market shares. A component is read by its supplier HHI, or by its country HHI when some supplier is an aggregate (a whole industry in one node, whose supplier HHI is an artefact); sorted by the HHI it is read by. Levels: above {} highly concentrated (the 2023 US Merger Guidelines), {}–{} moderately concentrated (the band of the 1992 Horizontal Merger Guidelines, revised 1997). \"CRMA\" marks a top country outside the EU above {} of the component, the EU Critical Raw Materials Act's benchmark for one third country at any stage of processing. XA–XZ and ZZ are other or unknown countries, never one country.\n",
+    w!(out, "Shares of this dataset's purchases at every tier, weighted by {}: shares of the flows the dataset maps, not world market shares. A component is read by its group HHI (a maker's plants and lines count as one supplier; a firm without a group is its own), or by its country HHI when some supplier is an aggregate (a whole industry in one node, whose supplier HHI is an artefact); sorted by the HHI it is read by. Levels: above {} highly concentrated (the 2023 US Merger Guidelines), {}–{} moderately concentrated (the band of the 1992 Horizontal Merger Guidelines, revised 1997). \"CRMA\" marks a top country outside the EU above {} of the component, the EU Critical Raw Materials Act's benchmark for one third country at any stage of processing. XA–XZ and ZZ are other or unknown countries, never one country.\n",
         if c.a.ds.has_values { "purchase value" } else { "share" },
         hhi(m.thresholds.high), hhi(m.thresholds.moderate), hhi(m.thresholds.high),
         pct(CRMA_MAX_THIRD_COUNTRY));
@@ -52,7 +52,7 @@ pub(super) fn concentration(c: &Ctx, out: &mut String) {
             [
                 c.f.comp_short(x.component),
                 match view {
-                    View::Supplier => "supplier",
+                    View::Group => "group",
                     View::Country => "country",
                 }
                 .to_string(),
@@ -352,7 +352,12 @@ pub(super) fn set_rankings(c: &Ctx, out: &mut String) {
         }
         w!(
             out,
-            "An end firm's own plants are not part of its own {what}'s cut ([sweeps]({DOCS}#n-1-sweeps)). A {what} has no time to recover of its own, so this ranking has no {EVENT}: it ranks the {ANNUAL}; the scenarios give the loss over a set outage.\n"
+            "An end firm's own plants are not part of its own {what}'s cut ([sweeps]({DOCS}#n-1-sweeps)). A {what} has no time to recover of its own, so this ranking has no {EVENT}: it ranks the {ANNUAL}; the scenarios give the loss over a set outage.{}\n",
+            if what == "group" {
+                ""
+            } else {
+                " A firm is cut where its `country` and `region` columns place it: a firm placed at its headquarters rather than at the plant that makes its goods (the dataset's notes say which) makes this a question of that place's policy (export controls, sanctions), not of where the goods are made."
+            }
         );
         // Other/unknown country codes are a lump of many countries: never ranked as one.
         let other = |e: &&SweepEntry| what == "country" && is_other(&e.key);
