@@ -90,7 +90,9 @@ fn firm_scale(net: &Network, f: FirmIdx) -> f64 {
 /// Which solver solves the problems. Both get the same [`Lp`], built once per problem.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Solver {
-    /// microlp's sparse simplex (pure Rust): the default build's solver.
+    /// microlp's sparse simplex (pure Rust): the default build's solver. With `highs` only
+    /// the tests use it, to check it against HiGHS.
+    #[cfg_attr(all(feature = "highs", not(test)), allow(dead_code))]
     Microlp,
     /// HiGHS' dual simplex (C++, the `highs` feature): the reference solver, and the one a
     /// build with the feature uses.
