@@ -174,7 +174,7 @@ impl<'a> Engine<'a> {
             buyer_units,
             whole_days: false,
         };
-        let whole = |d: f64| d >= 0.0 && d < BUCKET_DAYS && d.fract() == 0.0;
+        let whole = |d: f64| (0.0..BUCKET_DAYS).contains(&d) && d.fract() == 0.0;
         e.whole_days =
             (0..n).all(|f| whole(e.stock[f]) && g.buyer_days(f).iter().all(|&d| whole(d)));
         let cap = vec![1.0; ds.firms.len()];

@@ -11,6 +11,8 @@ pub(crate) mod scenario;
 pub(crate) mod shard;
 pub(crate) mod sweep;
 
+use rayon::prelude::*;
+
 use crate::graph::SupplyGraph;
 use crate::model::{Dataset, FirmIdx, Scenario};
 
@@ -325,7 +327,8 @@ fn capacity_scenarios(
     all: &[&Scenario],
     results: &[ScenarioResult],
 ) -> Result<Vec<Outcome>, SolveError> {
-    all.iter()
+    // Each scenario's problems are solved on their own: in parallel, in order.
+    all.par_iter()
         .zip(results)
         .map(|(sc, r)| {
             let d = capacity::disruption(ds, net, &sc.cuts);

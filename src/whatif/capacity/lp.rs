@@ -1,6 +1,7 @@
 //! The linear programs of MODEL.md §8 — lost value over T days (TTR), time to survive (TTS)
 //! and the smallest extra stock that closes a gap — built from a [`Network`] and a
-//! [`Disruption`], and solved with microlp's simplex.
+//! [`Disruption`] as one solver-neutral [`Lp`], and solved with microlp's simplex or, in a
+//! build with the `highs` feature, with HiGHS ([`Solver`]).
 //!
 //! **Units.** In money the problem is badly scaled (a mine's flows and an automaker's sales
 //! differ by orders of magnitude), so every quantity is measured in days of its own normal
@@ -86,29 +87,123 @@ fn firm_scale(net: &Network, f: FirmIdx) -> f64 {
     }
 }
 
-/// A variable >= 0 at most `most` (none when `most` is infinite).
-fn var(p: &mut Problem, obj: f64, most: f64) -> Variable {
-    p.add_var(obj, (0.0, most.max(0.0)))
+/// Which solver solves the problems. Both get the same [`Lp`], built once per problem.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Solver {
+    /// microlp's sparse simplex (pure Rust): the default build's solver. With `highs` only
+    /// the tests use it, to check it against HiGHS.
+    #[cfg_attr(all(feature = "highs", not(test)), allow(dead_code))]
+    Microlp,
+    /// HiGHS' dual simplex (C++, the `highs` feature): the reference solver, and the one a
+    /// build with the feature uses.
+    #[cfg(feature = "highs")]
+    Highs,
+}
+
+impl Solver {
+    /// The solver of this build: HiGHS when built with the `highs` feature, else microlp.
+    #[cfg(feature = "highs")]
+    pub(crate) const DEFAULT: Solver = Solver::Highs;
+    /// The solver of this build: HiGHS when built with the `highs` feature, else microlp.
+    #[cfg(not(feature = "highs"))]
+    pub(crate) const DEFAULT: Solver = Solver::Microlp;
+}
+
+/// A variable of an [`Lp`]: its index.
+pub(super) type Var = usize;
+
+/// A variable's objective coefficient and bounds.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) struct Col {
+    pub(super) cost: f64,
+    pub(super) lower: f64,
+    pub(super) upper: f64,
+}
+
+/// A constraint: the sum of its terms at most `rhs`, or at least `rhs`.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct Constraint {
+    pub(super) terms: Vec<(Var, f64)>,
+    pub(super) at_least: bool,
+    pub(super) rhs: f64,
+    /// How many variables existed when it was added: microlp gets the variables and
+    /// constraints in the order they were built.
+    vars_before: usize,
+}
+
+/// A linear program to minimise, as built: what every solver is given.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(super) struct Lp {
+    pub(super) cols: Vec<Col>,
+    pub(super) rows: Vec<Constraint>,
+}
+
+impl Lp {
+    /// A variable with objective coefficient `cost`, at least `lower`, at most `upper`.
+    fn add_var(&mut self, cost: f64, (lower, upper): (f64, f64)) -> Var {
+        self.cols.push(Col { cost, lower, upper });
+        self.cols.len() - 1
+    }
+
+    /// A variable >= 0 at most `most` (none when `most` is infinite).
+    fn var(&mut self, cost: f64, most: f64) -> Var {
+        self.add_var(cost, (0.0, most.max(0.0)))
+    }
+
+    fn add_constraint(&mut self, terms: Vec<(Var, f64)>, at_least: bool, rhs: f64) {
+        self.rows.push(Constraint {
+            terms,
+            at_least,
+            rhs,
+            vars_before: self.cols.len(),
+        });
+    }
+
+    /// The same problem for microlp, variables and constraints added in the order they were
+    /// built, and each variable's microlp handle.
+    fn microlp(&self) -> (Problem, Vec<Variable>) {
+        let mut p = Problem::new(OptimizationDirection::Minimize);
+        let mut vars = Vec::with_capacity(self.cols.len());
+        let add = |p: &mut Problem, vars: &mut Vec<Variable>, upto: usize| {
+            while vars.len() < upto {
+                let c = self.cols[vars.len()];
+                vars.push(p.add_var(c.cost, (c.lower, c.upper)));
+            }
+        };
+        for r in &self.rows {
+            add(&mut p, &mut vars, r.vars_before);
+            let terms: Vec<(Variable, f64)> = r.terms.iter().map(|&(v, a)| (vars[v], a)).collect();
+            let op = if r.at_least {
+                ComparisonOp::Ge
+            } else {
+                ComparisonOp::Le
+            };
+            p.add_constraint(terms.as_slice(), op, r.rhs);
+        }
+        add(&mut p, &mut vars, self.cols.len());
+        (p, vars)
+    }
 }
 
 /// A built problem and the variables later edits need.
 struct Model {
-    p: Problem,
+    lp: Lp,
     vars: Vars,
 }
 
 /// The variables of a built problem that later edits and the objective's scale need.
+#[derive(Debug, Clone)]
 struct Vars {
     /// Each firm's production variable, if it can produce.
-    production: Vec<Option<Variable>>,
+    production: Vec<Option<Var>>,
     /// Each firm's in-house work variables.
-    in_house: Vec<Vec<Variable>>,
+    in_house: Vec<Vec<Var>>,
     /// For re-solving (see [`Base`]): each counted end firm's demand waiver, a variable in its
     /// demand row that, left free, removes the row.
-    waiver: Vec<Option<Variable>>,
+    waiver: Vec<Option<Var>>,
     /// 1 / T where it is a variable: the survival problem's objective, or, for re-solving
     /// losses over different horizons, a variable fixed at 1 / T.
-    inverse: Option<Variable>,
+    inverse: Option<Var>,
     /// The total final sales per day the objective of the loss problem is normalised by.
     total: f64,
 }
@@ -129,7 +224,7 @@ struct Vars {
 /// gets a demand waiver, and the loss problem's 1 / T is a variable (to be fixed).
 fn build(net: &Network, d: &Disruption, goal: Goal, reusable: bool) -> Model {
     let n = net.output.len();
-    let mut p = Problem::new(OptimizationDirection::Minimize);
+    let mut p = Lp::default();
     let (per_day, inverse) = match goal {
         Goal::Lost { .. } if reusable => (0.0, Some(p.add_var(0.0, (0.0, f64::INFINITY)))),
         Goal::Lost { days } | Goal::ExtraStock { days, .. } => (1.0 / days, None),
@@ -144,7 +239,7 @@ fn build(net: &Network, d: &Disruption, goal: Goal, reusable: bool) -> Model {
     };
     // Stock `v` (in the row's units) on the left of a `<=` row: a constant moved to the right,
     // or the 1 / T variable's coefficient.
-    let stock_term = |row: &mut Vec<(Variable, f64)>, v: f64| -> f64 {
+    let stock_term = |row: &mut Vec<(Var, f64)>, v: f64| -> f64 {
         match inverse {
             Some(t) if v > 0.0 => {
                 row.push((t, -v));
@@ -155,18 +250,18 @@ fn build(net: &Network, d: &Disruption, goal: Goal, reusable: bool) -> Model {
         }
     };
 
-    let production: Vec<Option<Variable>> = (0..n)
+    let production: Vec<Option<Var>> = (0..n)
         .map(|f| {
             net.can_produce(f).then(|| {
                 let k = d.firm_capacity[f] * net.capacity[f] / firm_scale(net, f);
-                var(&mut p, 0.0, k)
+                p.var(0.0, k)
             })
         })
         .collect();
 
     // Deliveries.
-    let mut inputs: Vec<Vec<(Variable, f64)>> = vec![Vec::new(); net.pairs.len()];
-    let mut outputs: Vec<Vec<(Variable, f64)>> = vec![Vec::new(); n];
+    let mut inputs: Vec<Vec<(Var, f64)>> = vec![Vec::new(); net.pairs.len()];
+    let mut outputs: Vec<Vec<(Var, f64)>> = vec![Vec::new(); n];
     let mut extra_stock: Vec<f64> = vec![0.0; net.pairs.len()];
     for (i, r) in net.rows.iter().enumerate() {
         let Some(pi) = r.pair else { continue };
@@ -192,7 +287,7 @@ fn build(net: &Network, d: &Disruption, goal: Goal, reusable: bool) -> Model {
         } else {
             f64::INFINITY
         };
-        let y = var(&mut p, 0.0, most);
+        let y = p.var(0.0, most);
         inputs[pi].push((y, -scale / need));
         outputs[r.supplier].push((y, scale / firm_scale(net, r.supplier)));
     }
@@ -210,7 +305,7 @@ fn build(net: &Network, d: &Disruption, goal: Goal, reusable: bool) -> Model {
             row.push((u, 1.0));
         }
         if pair.in_house > 0.0 {
-            let h = var(&mut p, 0.0, d.firm_capacity[b]);
+            let h = p.var(0.0, d.firm_capacity[b]);
             in_house[b].push(h);
             row.push((h, -pair.in_house / need));
         }
@@ -218,7 +313,7 @@ fn build(net: &Network, d: &Disruption, goal: Goal, reusable: bool) -> Model {
             row.push((s, -extra_stock[pi] / need * per_day));
         }
         let rhs = stock_term(&mut row, pair.stock / need);
-        p.add_constraint(row.as_slice(), ComparisonOp::Le, rhs);
+        p.add_constraint(row, false, rhs);
     }
 
     // Final sales (and lost sales) against demand.
@@ -231,17 +326,17 @@ fn build(net: &Network, d: &Disruption, goal: Goal, reusable: bool) -> Model {
     let total: f64 = counted.iter().map(|&e| net.final_sales[e]).sum();
     let mut waiver = vec![None; n];
     for &e in &counted {
-        let z = var(&mut p, 0.0, f64::INFINITY);
+        let z = p.var(0.0, f64::INFINITY);
         let mut row = vec![(z, 1.0)];
         if let Goal::Lost { .. } = goal {
-            row.push((var(&mut p, net.final_sales[e] / total, f64::INFINITY), 1.0));
+            row.push((p.var(net.final_sales[e] / total, f64::INFINITY), 1.0));
         }
         if reusable {
-            let w = var(&mut p, 0.0, f64::INFINITY);
+            let w = p.var(0.0, f64::INFINITY);
             waiver[e] = Some(w);
             row.push((w, 1.0));
         }
-        p.add_constraint(row.as_slice(), ComparisonOp::Ge, 1.0);
+        p.add_constraint(row, true, 1.0);
         outputs[e].push((z, net.final_sales[e] / firm_scale(net, e)));
     }
 
@@ -254,10 +349,10 @@ fn build(net: &Network, d: &Disruption, goal: Goal, reusable: bool) -> Model {
             row.push((u, -1.0));
         }
         let rhs = stock_term(&mut row, net.finished[f] / firm_scale(net, f));
-        p.add_constraint(row.as_slice(), ComparisonOp::Le, rhs);
+        p.add_constraint(row, false, rhs);
     }
     Model {
-        p,
+        lp: p,
         vars: Vars {
             production,
             in_house,
@@ -274,9 +369,9 @@ fn options() -> SolveOptions {
     options
 }
 
-/// A solve's outcome: the solution, `None` when the problem is infeasible (the extra-stock
-/// problem when no stock of the firm's deliveries helps; the survival problem when the
-/// network is short from the first day), or the solver's error.
+/// A microlp solve's outcome: the solution, `None` when the problem is infeasible (the
+/// extra-stock problem when no stock of the firm's deliveries helps; the survival problem when
+/// the network is short from the first day), or the solver's error.
 fn outcome(
     r: Result<microlp::SolveOutcome, microlp::Error>,
     goal: Goal,
@@ -292,9 +387,10 @@ fn outcome(
     }
 }
 
-/// The optimum in the goal's own units: lost value in money over `days`, days otherwise.
-fn value(goal: Goal, total: f64, days: f64, s: Option<&Solution>) -> Option<f64> {
-    let objective = s?.objective();
+/// The optimum in the goal's own units, from the problem's optimal objective (`None`:
+/// infeasible): lost value in money over `days`, days otherwise.
+fn value(goal: Goal, total: f64, days: f64, objective: Option<f64>) -> Option<f64> {
+    let objective = objective?;
     Some(match goal {
         Goal::Lost { .. } => (objective * total * days).max(0.0),
         Goal::Survive => 1.0 / objective,
@@ -303,25 +399,64 @@ fn value(goal: Goal, total: f64, days: f64, s: Option<&Solution>) -> Option<f64>
 }
 
 /// Builds and solves one problem from scratch.
-fn solve(net: &Network, d: &Disruption, goal: Goal) -> Result<Option<f64>, SolveError> {
+fn solve(
+    net: &Network,
+    d: &Disruption,
+    goal: Goal,
+    solver: Solver,
+) -> Result<Option<f64>, SolveError> {
     let m = build(net, d, goal, false);
-    let s = outcome(m.p.solve_with(options()), goal)?;
+    let objective = match solver {
+        Solver::Microlp => {
+            let (p, _) = m.lp.microlp();
+            outcome(p.solve_with(options()), goal)?.map(|s| s.objective())
+        }
+        #[cfg(feature = "highs")]
+        Solver::Highs => infeasible_is_none(super::highs::solve(&m.lp)?, goal)?,
+    };
     let days = match goal {
         Goal::Lost { days } | Goal::ExtraStock { days, .. } => days,
         Goal::Survive => 0.0,
     };
-    Ok(value(goal, m.vars.total, days, s.as_ref()))
+    Ok(value(goal, m.vars.total, days, objective))
+}
+
+/// HiGHS' optimum, `None` when infeasible; an infeasible loss problem (which always has a
+/// solution: lose everything) is an error.
+#[cfg(feature = "highs")]
+fn infeasible_is_none(optimum: Option<f64>, goal: Goal) -> Result<Option<f64>, SolveError> {
+    match (optimum, goal) {
+        (None, Goal::Lost { .. }) => Err(SolveError(
+            "a feasible problem was reported infeasible".into(),
+        )),
+        _ => Ok(optimum),
+    }
 }
 
 /// A problem solved once with nothing cut, from whose optimal basis each firm's cut is
-/// re-solved: a copy of the solution gets the edits (the firm's production and in-house work
-/// at 0, its demand waiver released when it is an end firm, 1 / T fixed at its own horizon)
-/// and the simplex goes on from there, usually in a few pivots. The edited problem is exactly
-/// the one [`solve`] would build for [`Disruption::firm_alone`], so the optimum is the same.
+/// re-solved. The edits (the firm's production and in-house work at 0, its demand waiver
+/// released when it is an end firm, 1 / T fixed at its own horizon) give exactly the problem
+/// [`solve`] would build for [`Disruption::firm_alone`], so the optimum is the same.
+///
+/// With microlp a copy of the solution gets the edits and the simplex goes on from there,
+/// usually in a few pivots. With HiGHS each firm gets a new solver instance, loaded with the
+/// problem, the edited bounds and the uncut optimal basis: every firm starts from the same
+/// state, so the result does not depend on which firms a thread solved before.
 pub(crate) struct Base {
     goal: Goal,
-    solution: Solution,
     vars: Vars,
+    start: Start,
+}
+
+/// What each firm's re-solve starts from.
+enum Start {
+    Microlp {
+        solution: Solution,
+        /// Each variable's microlp handle.
+        handles: Vec<Variable>,
+    },
+    #[cfg(feature = "highs")]
+    Highs(super::highs::Warm),
 }
 
 /// An edit's solution, where the edit cannot make the problem infeasible.
@@ -335,24 +470,43 @@ fn solved(
 impl Base {
     /// The loss problem (horizons are set per firm) or the survival problem, solved with
     /// nothing cut and every demand waiver fixed at 0.
-    pub(crate) fn new(net: &Network, survive: bool) -> Result<Base, SolveError> {
+    pub(crate) fn new(net: &Network, survive: bool, solver: Solver) -> Result<Base, SolveError> {
         let goal = if survive {
             Goal::Survive
         } else {
             Goal::Lost { days: 1.0 }
         };
         let m = build(net, &Disruption::none(net), goal, true);
-        let mut solution = solved(m.p.solve_with(options()), goal)?;
-        for &w in m.vars.waiver.iter().flatten() {
-            solution = solved(solution.fix_var(w, 0.0), goal)?;
-        }
-        if let (Goal::Lost { .. }, Some(t)) = (goal, m.vars.inverse) {
-            solution = solved(solution.fix_var(t, 1.0), goal)?;
-        }
+        let start = match solver {
+            Solver::Microlp => {
+                let (p, handles) = m.lp.microlp();
+                let mut solution = solved(p.solve_with(options()), goal)?;
+                for &w in m.vars.waiver.iter().flatten() {
+                    solution = solved(solution.fix_var(handles[w], 0.0), goal)?;
+                }
+                if let (Goal::Lost { .. }, Some(t)) = (goal, m.vars.inverse) {
+                    solution = solved(solution.fix_var(handles[t], 1.0), goal)?;
+                }
+                Start::Microlp { solution, handles }
+            }
+            #[cfg(feature = "highs")]
+            Solver::Highs => {
+                // The same fixings, made in the problem before the one solve.
+                let mut lp = m.lp;
+                for &w in m.vars.waiver.iter().flatten() {
+                    lp.cols[w].upper = 0.0;
+                }
+                if let (Goal::Lost { .. }, Some(t)) = (goal, m.vars.inverse) {
+                    lp.cols[t].lower = 1.0;
+                    lp.cols[t].upper = 1.0;
+                }
+                Start::Highs(super::highs::Warm::new(lp)?)
+            }
+        };
         Ok(Base {
             goal,
-            solution,
             vars: m.vars,
+            start,
         })
     }
 
@@ -360,45 +514,74 @@ impl Base {
     /// lost value, or the time to survive (`None`: short from the first day).
     pub(crate) fn firm_alone(&self, f: FirmIdx, days: f64) -> Result<Option<f64>, SolveError> {
         let goal = self.goal;
-        let mut s = self.solution.clone();
         let v = &self.vars;
-        if let (Goal::Lost { .. }, Some(t)) = (goal, v.inverse) {
-            if days != 1.0 {
-                s = solved(s.fix_var(t, 1.0 / days), goal)?;
+        let objective = match &self.start {
+            Start::Microlp { solution, handles } => {
+                let mut s = solution.clone();
+                if let (Goal::Lost { .. }, Some(t)) = (goal, v.inverse) {
+                    if days != 1.0 {
+                        s = solved(s.fix_var(handles[t], 1.0 / days), goal)?;
+                    }
+                }
+                if let Some(w) = v.waiver[f] {
+                    s = solved(s.unfix_var(handles[w]).map(|(o, _)| o), goal)?;
+                }
+                let stop: Vec<(Variable, f64)> = v.production[f]
+                    .iter()
+                    .chain(&v.in_house[f])
+                    .map(|&v| (handles[v], 1.0))
+                    .collect();
+                let s = if stop.is_empty() {
+                    Some(s)
+                } else {
+                    outcome(
+                        s.add_constraint(stop.as_slice(), ComparisonOp::Le, 0.0),
+                        goal,
+                    )?
+                };
+                s.map(|s| s.objective())
             }
-        }
-        if let Some(w) = v.waiver[f] {
-            s = solved(s.unfix_var(w).map(|(o, _)| o), goal)?;
-        }
-        let stop: Vec<(Variable, f64)> = v.production[f]
-            .iter()
-            .chain(&v.in_house[f])
-            .map(|&v| (v, 1.0))
-            .collect();
-        let s = if stop.is_empty() {
-            Some(s)
-        } else {
-            outcome(
-                s.add_constraint(stop.as_slice(), ComparisonOp::Le, 0.0),
-                goal,
-            )?
+            #[cfg(feature = "highs")]
+            Start::Highs(warm) => {
+                // (variable, lower, upper): the same edits, as bounds.
+                let mut edits: Vec<(Var, f64, f64)> = Vec::new();
+                if let (Goal::Lost { .. }, Some(t)) = (goal, v.inverse) {
+                    edits.push((t, 1.0 / days, 1.0 / days));
+                }
+                if let Some(w) = v.waiver[f] {
+                    edits.push((w, 0.0, f64::INFINITY));
+                }
+                for &x in v.production[f].iter().chain(&v.in_house[f]) {
+                    edits.push((x, 0.0, 0.0));
+                }
+                infeasible_is_none(warm.solve(&edits)?, goal)?
+            }
         };
-        Ok(value(goal, v.total, days, s.as_ref()))
+        Ok(value(goal, v.total, days, objective))
     }
 }
 
 /// Lost final sales over `days` (the TTR problem's optimum), in the currency of the values.
-pub(crate) fn lost_value(net: &Network, d: &Disruption, days: f64) -> Result<f64, SolveError> {
+pub(crate) fn lost_value(
+    net: &Network,
+    d: &Disruption,
+    days: f64,
+    solver: Solver,
+) -> Result<f64, SolveError> {
     if days <= 0.0 {
         return Ok(0.0);
     }
-    solve(net, d, Goal::Lost { days }).map(|v| v.unwrap_or(0.0))
+    solve(net, d, Goal::Lost { days }, solver).map(|v| v.unwrap_or(0.0))
 }
 
 /// Days until the first counted end firm runs short (the TTS problem's optimum); `None` when
 /// the network never runs short.
-pub(crate) fn time_to_survive(net: &Network, d: &Disruption) -> Result<Option<f64>, SolveError> {
-    Ok(survival(solve(net, d, Goal::Survive)?))
+pub(crate) fn time_to_survive(
+    net: &Network,
+    d: &Disruption,
+    solver: Solver,
+) -> Result<Option<f64>, SolveError> {
+    Ok(survival(solve(net, d, Goal::Survive, solver)?))
 }
 
 /// The time to survive from the survival problem's optimum: infeasible (`None`) means that no
@@ -418,6 +601,7 @@ pub(crate) fn extra_stock_days(
     d: &Disruption,
     firm: FirmIdx,
     days: f64,
+    solver: Solver,
 ) -> Result<Option<f64>, SolveError> {
-    solve(net, d, Goal::ExtraStock { days, firm })
+    solve(net, d, Goal::ExtraStock { days, firm }, solver)
 }

@@ -8,6 +8,8 @@
 //! downstream cone, but substitution can draw on any firm's spare capacity and, through it, on
 //! that firm's own suppliers, so no smaller problem is exact in general.
 
+#[cfg(feature = "highs")]
+mod highs;
 pub(crate) mod lp;
 pub(crate) mod network;
 #[cfg(test)]
@@ -15,7 +17,7 @@ mod tests;
 
 use rayon::prelude::*;
 
-use self::lp::{Disruption, SolveError};
+use self::lp::{Disruption, SolveError, Solver};
 use self::network::Network;
 use crate::model::{Cut, Dataset, FirmIdx};
 
@@ -30,10 +32,24 @@ pub(crate) struct Outcome {
     pub(crate) exposure_days: f64,
 }
 
-/// Solves both problems of a disruption with time to recover `ttr_days`.
+/// Solves both problems of a disruption with time to recover `ttr_days`, with this build's
+/// solver.
 pub(crate) fn outcome(net: &Network, d: &Disruption, ttr_days: f64) -> Result<Outcome, SolveError> {
-    let lost_value = lp::lost_value(net, d, ttr_days)?;
-    let tts_days = lp::time_to_survive(net, d)?;
+    outcome_with(net, d, ttr_days, Solver::DEFAULT)
+}
+
+/// [`outcome`] with the given solver; the two problems are solved in parallel.
+pub(crate) fn outcome_with(
+    net: &Network,
+    d: &Disruption,
+    ttr_days: f64,
+    solver: Solver,
+) -> Result<Outcome, SolveError> {
+    let (lost_value, tts_days) = rayon::join(
+        || lp::lost_value(net, d, ttr_days, solver),
+        || lp::time_to_survive(net, d, solver),
+    );
+    let (lost_value, tts_days) = (lost_value?, tts_days?);
     Ok(Outcome {
         lost_value,
         tts_days,
@@ -84,7 +100,20 @@ pub(crate) fn firm_sweep(
     default_recovery_days: f64,
     tick: &(dyn Fn() + Sync),
 ) -> Result<Vec<FirmOutcome>, SolveError> {
-    let mut entries = firm_sweep_of(ds, net, &net.sweep_firms(ds), default_recovery_days, tick)?;
+    firm_sweep_with(ds, net, default_recovery_days, tick, Solver::DEFAULT)
+}
+
+/// [`firm_sweep`] with the given solver.
+#[cfg(test)]
+pub(crate) fn firm_sweep_with(
+    ds: &Dataset,
+    net: &Network,
+    default_recovery_days: f64,
+    tick: &(dyn Fn() + Sync),
+    solver: Solver,
+) -> Result<Vec<FirmOutcome>, SolveError> {
+    let firms = net.sweep_firms(ds);
+    let mut entries = sweep_of(ds, net, &firms, default_recovery_days, tick, solver)?;
     rank(ds, &mut entries);
     Ok(entries)
 }
@@ -96,7 +125,7 @@ pub(crate) fn firm_sweep(
 /// any thread. Each firm's two problems are re-solved from the uncut network's optimal bases
 /// ([`lp::Base`]), which gives the optimum of the same problem a solve from scratch would. The
 /// result is independent of the number of threads and of which other firms are swept: each
-/// entry is solved on its own and the ranking is a total order.
+/// entry is solved on its own and the ranking is a total order. This build's solver.
 pub(crate) fn firm_sweep_of(
     ds: &Dataset,
     net: &Network,
@@ -104,10 +133,25 @@ pub(crate) fn firm_sweep_of(
     default_recovery_days: f64,
     tick: &(dyn Fn() + Sync),
 ) -> Result<Vec<FirmOutcome>, SolveError> {
+    sweep_of(ds, net, firms, default_recovery_days, tick, Solver::DEFAULT)
+}
+
+/// [`firm_sweep_of`] with the given solver.
+fn sweep_of(
+    ds: &Dataset,
+    net: &Network,
+    firms: &[FirmIdx],
+    default_recovery_days: f64,
+    tick: &(dyn Fn() + Sync),
+    solver: Solver,
+) -> Result<Vec<FirmOutcome>, SolveError> {
     if firms.is_empty() {
         return Ok(Vec::new());
     }
-    let (lost, survive) = rayon::join(|| lp::Base::new(net, false), || lp::Base::new(net, true));
+    let (lost, survive) = rayon::join(
+        || lp::Base::new(net, false, solver),
+        || lp::Base::new(net, true, solver),
+    );
     let (lost, survive) = (lost?, survive?);
     firms
         .par_iter()
@@ -210,7 +254,13 @@ pub(crate) fn stock_covers(
                 firm: e.firm,
                 ttr_days: e.ttr_days,
                 lost_value: e.outcome.lost_value,
-                extra_stock_days: lp::extra_stock_days(net, &d, e.firm, e.ttr_days)?,
+                extra_stock_days: lp::extra_stock_days(
+                    net,
+                    &d,
+                    e.firm,
+                    e.ttr_days,
+                    Solver::DEFAULT,
+                )?,
             })
         })
         .collect()
