@@ -226,10 +226,8 @@ fn the_shipped_reports_first_screen_fits_and_answers() {
         let screen = format!("{}{}", &summary[..open], &summary[close..]);
         assert!(screen.lines().count() <= 45, "{name}: {screen}");
         for row in screen.lines().filter(|l| l.starts_with('|')) {
-            assert!(
-                row.matches(" | ").count() + 1 <= 8,
-                "{name}: too wide: {row}"
-            );
+            let columns = row.matches(" | ").count() + 1;
+            assert!(columns <= 8, "{name}: {columns} columns: {row}");
         }
         // The first lead: what is lost, who is short for how long, what stock would cover it.
         let first = screen
