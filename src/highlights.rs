@@ -424,11 +424,11 @@ pub(crate) struct Highlights {
     /// Per lead (same order): its provenance, when the dataset's sourcing cites sources and
     /// the lead's paths are known.
     pub(crate) provenance: Vec<Option<Provenance>>,
-    /// Extra stock for the first [`STOCK_NEEDS`] chokepoints; empty when the sweep did not
-    /// record recovery gaps.
+    /// Extra stock for the first [`STOCK_NEEDS`] chokepoints; empty without the
+    /// sweeps.
     pub(crate) stock_needs: Vec<StockNeed>,
-    /// The same for each firm among the leads (chokepoint or not), in lead order; empty when
-    /// the sweep did not record recovery gaps.
+    /// The same for each firm among the leads (chokepoint or not), in lead order; empty without
+    /// the sweeps.
     pub(crate) lead_needs: Vec<StockNeed>,
     /// How each of `metrics.components` is read (same order).
     pub(crate) views: Vec<View>,
@@ -632,14 +632,14 @@ fn provenance(a: &Analysis, lead: Lead) -> Option<Provenance> {
 }
 
 /// For firm-sweep entries: the days of extra stock that would cover their time to recover,
-/// from the recovery gaps the firm sweep recorded (none when it did not).
+/// from the recovery gaps recorded for them (none without the sweeps).
 fn stock_needs<'e>(
     a: &Analysis,
     entries: impl Iterator<Item = &'e usize>,
     sweep_firms: &[FirmIdx],
 ) -> Vec<StockNeed> {
     let w = &a.whatif;
-    if !w.recovery_recorded {
+    if !w.swept {
         return Vec::new();
     }
     entries

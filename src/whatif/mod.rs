@@ -76,11 +76,8 @@ pub(crate) struct WhatIf {
     pub(crate) hidden: Vec<Hidden>,
     /// Firms whose recovery outlasts some end firm's stock, in firm order: every such firm
     /// with [`WhatIfSettings::recovery_gaps`], else those among [`order::report_firms`]; none
-    /// without the sweeps.
+    /// without the sweeps (then an empty list says nothing about stock: see `swept`).
     pub(crate) recovery: Vec<FirmRecovery>,
-    /// Whether `recovery` was recorded (the sweeps ran): without it an empty list says
-    /// nothing about stock.
-    pub(crate) recovery_recorded: bool,
     /// Whether some cycle hit the iteration bound before converging.
     pub(crate) unconverged: bool,
     /// Whether the sweeps ran (`--no-sweep` skips them).
@@ -190,7 +187,6 @@ pub(crate) fn analyse(
         sweeps: Sweeps::default(),
         hidden: Vec::new(),
         recovery: Vec::new(),
-        recovery_recorded: false,
         unconverged: s.unconverged,
         swept: false,
         capacity: capacity_scenarios.map(|scenarios| CapacityResults {
@@ -215,7 +211,6 @@ pub(crate) fn analyse(
         )?,
     };
     finish(ds, g, &engine, net.as_ref(), settings, part, &mut whatif)?;
-    whatif.recovery_recorded = true;
     observer.phase_done("hidden concentration");
     Ok(whatif)
 }
@@ -289,10 +284,10 @@ fn finish(
 ) -> Result<(), SolveError> {
     sweep::rank_firms(&mut part.firms);
     if !settings.recovery_gaps {
+        // The sweep (or every shard) recorded none.
         let firms: Vec<FirmIdx> = order::report_firms(&part.firms)
             .into_iter()
             .filter_map(|i| ds.firm_index(&part.firms[i].key))
-            .filter(|f| !part.recovery.iter().any(|r| r.firm == *f))
             .collect();
         part.recovery
             .extend(sweep::recovery_gaps(ds, g, engine, settings, &firms));

@@ -192,7 +192,8 @@ impl<'a> FirmCut<'a> {
             let tts = s.tts(e);
             let exposure = tts.map_or(0.0, |t| (ttr - t).max(0.0));
             twl += loss * exposure / 365.0 * v;
-            if let Some(t) = tts.filter(|&t| self.settings.recovery_gaps && t < ttr && loss > 0.0) {
+            let gap = tts.filter(|&t| t < ttr && loss > 0.0);
+            if let Some(t) = gap.filter(|_| self.settings.recovery_gaps) {
                 short.push(RecoveryGap {
                     end_firm: e,
                     tts_days: t,
@@ -745,7 +746,7 @@ mod tests {
             .expect("no capacity model")
         };
         let (all, some) = (run(true), run(false));
-        assert!(all.recovery_recorded && some.recovery_recorded);
+        assert!(all.swept && some.swept);
         let firms = |w: &crate::whatif::WhatIf| -> Vec<String> {
             w.recovery
                 .iter()
