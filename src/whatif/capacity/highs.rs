@@ -1,6 +1,6 @@
 //! HiGHS, the reference solver (the `highs` feature): solves an [`Lp`] with HiGHS' dual
 //! simplex through its C API, from scratch ([`solve`]) or from a stored optimal basis after
-//! bound changes ([`Warm`]).
+//! bound changes ([`Warm`], [`Session`]).
 //!
 //! This is the one module of the crate that uses `unsafe`: every call hands HiGHS an instance
 //! this module created (and destroys on drop) and pointers into vectors it owns, whose lengths
@@ -216,10 +216,10 @@ pub(super) fn solve(lp: &Lp) -> Result<Option<f64>, SolveError> {
     Instance::new(&Csc::new(lp)?, true)?.run()
 }
 
-/// A problem solved once, with its optimal basis: each [`Warm::solve`] loads the problem into
-/// a new instance, sets that basis, changes bounds and runs the dual simplex from there.
-/// Every re-solve starts from the same state, whichever re-solves ran before it and on
-/// whichever thread, so its result is the same.
+/// A problem solved once, with its optimal basis: each [`Warm::session`] loads the problem
+/// into a new instance, sets that basis and changes bounds, and its solves run the dual
+/// simplex from there. Every session starts from the same state, whichever sessions ran
+/// before it and on whichever thread, so its results are the same.
 pub(super) struct Warm {
     problem: Csc,
     col_status: Vec<HighsInt>,
@@ -248,20 +248,54 @@ impl Warm {
             row_status,
         })
     }
+}
 
-    /// The optimum with each `(variable, lower, upper)` of `edits` as its bounds (`None`:
-    /// infeasible), from the stored basis.
-    pub(super) fn solve(&self, edits: &[(Var, f64, f64)]) -> Result<Option<f64>, SolveError> {
+impl Warm {
+    /// A [`Session`] that starts from the stored basis with `edits` as bounds; nothing is
+    /// solved until [`Session::solve`].
+    pub(super) fn session(&self, edits: &[(Var, f64, f64)]) -> Result<Session, SolveError> {
         let h = Instance::new(&self.problem, false)?;
         // SAFETY: the arrays have one entry per column and per row of the loaded problem.
         let status =
             unsafe { Highs_setBasis(h.0, self.col_status.as_ptr(), self.row_status.as_ptr()) };
         check(status, "setting the basis")?;
+        let s = Session(h);
+        s.change(edits)?;
+        Ok(s)
+    }
+}
+
+/// One instance re-solved after each change of bounds from the basis it holds (HiGHS keeps
+/// the last optimal basis of a loaded problem and starts its next run from it).
+pub(super) struct Session(Instance);
+
+impl Session {
+    /// `lp` solved from scratch (with presolve); later solves start from its optimal basis.
+    pub(super) fn new(lp: &Lp) -> Result<Session, SolveError> {
+        let h = Instance::new(&Csc::new(lp)?, true)?;
+        if h.run()?.is_none() {
+            return Err(SolveError(
+                "a feasible problem was reported infeasible".into(),
+            ));
+        }
+        // Presolve would start each later run from scratch.
+        h.set_string(c"presolve", c"off")?;
+        Ok(Session(h))
+    }
+
+    fn change(&self, edits: &[(Var, f64, f64)]) -> Result<(), SolveError> {
         for &(v, lower, upper) in edits {
             // SAFETY: a live instance; the index is a column of the loaded problem.
-            let status = unsafe { Highs_changeColBounds(h.0, int(v)?, lower, upper) };
+            let status = unsafe { Highs_changeColBounds(self.0 .0, int(v)?, lower, upper) };
             check(status, "changing a bound")?;
         }
-        h.run()
+        Ok(())
+    }
+
+    /// The optimum with each `(variable, lower, upper)` of `edits` as its bounds (`None`:
+    /// infeasible), from the basis the last solve left.
+    pub(super) fn solve(&mut self, edits: &[(Var, f64, f64)]) -> Result<Option<f64>, SolveError> {
+        self.change(edits)?;
+        self.0.run()
     }
 }

@@ -185,6 +185,19 @@ impl Lp {
     }
 }
 
+/// How a built problem is to be re-solved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Reuse {
+    /// Solved once, as built.
+    Once,
+    /// The loss problem of one disruption, re-solved over other horizons ([`Curve`]): its
+    /// 1 / T is a variable (to be fixed).
+    Horizon,
+    /// The firm sweep's base problem ([`Base`]): every counted end firm gets a demand waiver,
+    /// and the loss problem's 1 / T is a variable (to be fixed).
+    Sweep,
+}
+
 /// A built problem and the variables later edits need.
 struct Model {
     lp: Lp,
@@ -220,13 +233,14 @@ struct Vars {
 /// unit, and T appears only where stock does (as stock / T). For the survival problem 1 / T
 /// is the variable, minimised from 1 / 36,500: only the rows with stock carry it.
 ///
-/// `reusable`: the problem is to be re-solved after edits ([`Base`]): every counted end firm
-/// gets a demand waiver, and the loss problem's 1 / T is a variable (to be fixed).
-fn build(net: &Network, d: &Disruption, goal: Goal, reusable: bool) -> Model {
+/// `reuse`: how the problem is to be re-solved after edits (see [`Reuse`]).
+fn build(net: &Network, d: &Disruption, goal: Goal, reuse: Reuse) -> Model {
     let n = net.output.len();
     let mut p = Lp::default();
     let (per_day, inverse) = match goal {
-        Goal::Lost { .. } if reusable => (0.0, Some(p.add_var(0.0, (0.0, f64::INFINITY)))),
+        Goal::Lost { .. } if reuse != Reuse::Once => {
+            (0.0, Some(p.add_var(0.0, (0.0, f64::INFINITY))))
+        }
         Goal::Lost { days } | Goal::ExtraStock { days, .. } => (1.0 / days, None),
         Goal::Survive => (
             0.0,
@@ -331,7 +345,7 @@ fn build(net: &Network, d: &Disruption, goal: Goal, reusable: bool) -> Model {
         if let Goal::Lost { .. } = goal {
             row.push((p.var(net.final_sales[e] / total, f64::INFINITY), 1.0));
         }
-        if reusable {
+        if reuse == Reuse::Sweep {
             let w = p.var(0.0, f64::INFINITY);
             waiver[e] = Some(w);
             row.push((w, 1.0));
@@ -405,7 +419,7 @@ fn solve(
     goal: Goal,
     solver: Solver,
 ) -> Result<Option<f64>, SolveError> {
-    let m = build(net, d, goal, false);
+    let m = build(net, d, goal, Reuse::Once);
     let objective = match solver {
         Solver::Microlp => {
             let (p, _) = m.lp.microlp();
@@ -433,30 +447,40 @@ fn infeasible_is_none(optimum: Option<f64>, goal: Goal) -> Result<Option<f64>, S
     }
 }
 
-/// A problem solved once with nothing cut, from whose optimal basis each firm's cut is
-/// re-solved. The edits (the firm's production and in-house work at 0, its demand waiver
-/// released when it is an end firm, 1 / T fixed at its own horizon) give exactly the problem
-/// [`solve`] would build for [`Disruption::firm_alone`], so the optimum is the same.
+/// The loss problem solved once with nothing cut, at a few horizons, from whose optimum each
+/// firm's cut is re-solved ([`Base::firm_curve`]). The edits (the firm's production and
+/// in-house work at 0, its demand waiver released when it is an end firm, 1 / T fixed) give
+/// exactly the problem [`solve`] would build for [`Disruption::firm_alone`], so the optimum is
+/// the same.
 ///
 /// With microlp a copy of the solution gets the edits and the simplex goes on from there,
 /// usually in a few pivots. With HiGHS each firm gets a new solver instance, loaded with the
 /// problem, the edited bounds and the uncut optimal basis: every firm starts from the same
 /// state, so the result does not depend on which firms a thread solved before.
 pub(crate) struct Base {
-    goal: Goal,
     vars: Vars,
     start: Start,
 }
 
-/// What each firm's re-solve starts from.
+/// What each firm's re-solve starts from: the uncut problem's optimum at each horizon it was
+/// solved at, as (1 / T, start).
 enum Start {
     Microlp {
-        solution: Solution,
+        solutions: Vec<(f64, Solution)>,
         /// Each variable's microlp handle.
         handles: Vec<Variable>,
     },
     #[cfg(feature = "highs")]
-    Highs(super::highs::Warm),
+    Highs(Vec<(f64, super::highs::Warm)>),
+}
+
+/// The entry of `starts` solved at 1 / T = `t`, else the nearest (on a log scale).
+fn nearest<S>(starts: &[(f64, S)], t: f64) -> &(f64, S) {
+    let distance = |x: f64| (x.ln() - t.ln()).abs();
+    starts
+        .iter()
+        .min_by(|a, b| distance(a.0).total_cmp(&distance(b.0)))
+        .expect("a base has a start")
 }
 
 /// An edit's solution, where the edit cannot make the problem infeasible.
@@ -468,96 +492,253 @@ fn solved(
 }
 
 impl Base {
-    /// The loss problem (horizons are set per firm) or the survival problem, solved with
-    /// nothing cut and every demand waiver fixed at 0.
-    pub(crate) fn new(net: &Network, survive: bool, solver: Solver) -> Result<Base, SolveError> {
-        let goal = if survive {
-            Goal::Survive
-        } else {
-            Goal::Lost { days: 1.0 }
-        };
-        let m = build(net, &Disruption::none(net), goal, true);
+    /// The loss problem with nothing cut and every demand waiver fixed at 0, solved at each
+    /// 1 / T of `horizons` (not empty; each fixed from the one before): a large change of
+    /// horizon can take many pivots, so each firm's re-solve starts from the nearest.
+    pub(crate) fn new(net: &Network, horizons: &[f64], solver: Solver) -> Result<Base, SolveError> {
+        let m = build(net, &Disruption::none(net), LOSS, Reuse::Sweep);
+        let t = m
+            .vars
+            .inverse
+            .expect("the sweep's loss problem has 1 / T as a variable");
         let start = match solver {
             Solver::Microlp => {
                 let (p, handles) = m.lp.microlp();
-                let mut solution = solved(p.solve_with(options()), goal)?;
+                let mut solution = solved(p.solve_with(options()), LOSS)?;
                 for &w in m.vars.waiver.iter().flatten() {
-                    solution = solved(solution.fix_var(handles[w], 0.0), goal)?;
+                    solution = solved(solution.fix_var(handles[w], 0.0), LOSS)?;
                 }
-                if let (Goal::Lost { .. }, Some(t)) = (goal, m.vars.inverse) {
-                    solution = solved(solution.fix_var(handles[t], 1.0), goal)?;
+                let mut solutions: Vec<(f64, Solution)> = Vec::new();
+                for &h in horizons {
+                    let from = solutions.last().map_or(&solution, |(_, s)| s).clone();
+                    solutions.push((h, solved(from.fix_var(handles[t], h), LOSS)?));
                 }
-                Start::Microlp { solution, handles }
+                Start::Microlp { solutions, handles }
             }
             #[cfg(feature = "highs")]
             Solver::Highs => {
-                // The same fixings, made in the problem before the one solve.
+                // The same fixings, made in the problem before each solve.
                 let mut lp = m.lp;
                 for &w in m.vars.waiver.iter().flatten() {
                     lp.cols[w].upper = 0.0;
                 }
-                if let (Goal::Lost { .. }, Some(t)) = (goal, m.vars.inverse) {
-                    lp.cols[t].lower = 1.0;
-                    lp.cols[t].upper = 1.0;
-                }
-                Start::Highs(super::highs::Warm::new(lp)?)
+                let warm = horizons
+                    .iter()
+                    .map(|&h| {
+                        lp.cols[t].lower = h;
+                        lp.cols[t].upper = h;
+                        Ok((h, super::highs::Warm::new(lp.clone())?))
+                    })
+                    .collect::<Result<_, SolveError>>()?;
+                Start::Highs(warm)
             }
         };
         Ok(Base {
-            goal,
             vars: m.vars,
             start,
         })
     }
+}
 
-    /// The optimum with firm `f` stopped alone over `days` (ignored by the survival problem):
-    /// lost value, or the time to survive (`None`: short from the first day).
-    pub(crate) fn firm_alone(&self, f: FirmIdx, days: f64) -> Result<Option<f64>, SolveError> {
-        let goal = self.goal;
+impl Base {
+    /// The loss problem with firm `f` stopped alone at 1 / T = `t`, as a [`Curve`]: its lost
+    /// value over the firm's own horizon, then the search for its time to survive.
+    pub(crate) fn firm_curve(&self, f: FirmIdx, t: f64) -> Result<Curve, SolveError> {
         let v = &self.vars;
-        let objective = match &self.start {
-            Start::Microlp { solution, handles } => {
+        let inverse = v
+            .inverse
+            .expect("the sweep's loss problem has 1 / T as a variable");
+        let state = match &self.start {
+            Start::Microlp { solutions, handles } => {
+                let (at, solution) = nearest(solutions, t);
                 let mut s = solution.clone();
-                if let (Goal::Lost { .. }, Some(t)) = (goal, v.inverse) {
-                    if days != 1.0 {
-                        s = solved(s.fix_var(handles[t], 1.0 / days), goal)?;
-                    }
+                if t != *at {
+                    s = solved(s.fix_var(handles[inverse], t), LOSS)?;
                 }
                 if let Some(w) = v.waiver[f] {
-                    s = solved(s.unfix_var(handles[w]).map(|(o, _)| o), goal)?;
+                    s = solved(s.unfix_var(handles[w]).map(|(o, _)| o), LOSS)?;
                 }
                 let stop: Vec<(Variable, f64)> = v.production[f]
                     .iter()
                     .chain(&v.in_house[f])
                     .map(|&v| (handles[v], 1.0))
                     .collect();
-                let s = if stop.is_empty() {
-                    Some(s)
-                } else {
-                    outcome(
+                if !stop.is_empty() {
+                    s = solved(
                         s.add_constraint(stop.as_slice(), ComparisonOp::Le, 0.0),
-                        goal,
-                    )?
-                };
-                s.map(|s| s.objective())
+                        LOSS,
+                    )?;
+                }
+                CurveState::Microlp {
+                    solution: Some(s),
+                    handle: handles[inverse],
+                }
             }
             #[cfg(feature = "highs")]
             Start::Highs(warm) => {
-                // (variable, lower, upper): the same edits, as bounds.
-                let mut edits: Vec<(Var, f64, f64)> = Vec::new();
-                if let (Goal::Lost { .. }, Some(t)) = (goal, v.inverse) {
-                    edits.push((t, 1.0 / days, 1.0 / days));
-                }
+                let (_, warm) = nearest(warm, t);
+                let mut edits: Vec<(Var, f64, f64)> = vec![(inverse, t, t)];
                 if let Some(w) = v.waiver[f] {
                     edits.push((w, 0.0, f64::INFINITY));
                 }
                 for &x in v.production[f].iter().chain(&v.in_house[f]) {
                     edits.push((x, 0.0, 0.0));
                 }
-                infeasible_is_none(warm.solve(&edits)?, goal)?
+                CurveState::Highs(warm.session(&edits)?)
             }
         };
-        Ok(value(goal, v.total, days, objective))
+        Ok(Curve {
+            total: v.total,
+            inverse,
+            state,
+        })
+    }
+}
+
+/// The goal of every loss curve's solve (its horizon is the 1 / T variable's).
+const LOSS: Goal = Goal::Lost { days: 1.0 };
+
+/// The loss problem of one disruption, solved, and re-solved over another horizon from where
+/// it stands (1 / T is a variable whose fixed value is changed): the lost value over the time
+/// to recover, and the curve the time to survive is searched on ([`super::survive`]). Each
+/// curve is walked by one thread, through the same horizons in the same order, so its numbers
+/// do not depend on other curves or threads.
+pub(crate) struct Curve {
+    /// The total final sales per day the objective is normalised by.
+    total: f64,
+    /// The 1 / T variable.
+    inverse: Var,
+    state: CurveState,
+}
+
+enum CurveState {
+    Microlp {
+        /// `None` only after a failed solve (whose error was returned).
+        solution: Option<Solution>,
+        handle: Variable,
+    },
+    #[cfg(feature = "highs")]
+    Highs(super::highs::Session),
+}
+
+impl Curve {
+    /// The loss problem of `d` solved from scratch over `days` (> 0), as a curve.
+    pub(crate) fn new(
+        net: &Network,
+        d: &Disruption,
+        days: f64,
+        solver: Solver,
+    ) -> Result<Curve, SolveError> {
+        let mut m = build(net, d, LOSS, Reuse::Horizon);
+        let inverse = m
+            .vars
+            .inverse
+            .expect("a horizon curve has 1 / T as a variable");
+        let state = match solver {
+            // microlp fixes a variable only within the bounds it was built with: solved with
+            // 1 / T free, then fixed. For the longest horizon 1 / T starts at the least value
+            // the search asks for, so that a network that is never short needs no pivot to
+            // fix it (a large move of 1 / T can take many).
+            Solver::Microlp => {
+                m.lp.cols[inverse].lower = if days >= TTS_CAP_DAYS {
+                    super::survive::LEAST
+                } else {
+                    // The least the search asks for on this curve: it goes on at shorter
+                    // horizons only.
+                    (1.0 - super::survive::SECANT) / days
+                };
+                let (p, handles) = m.lp.microlp();
+                let s = solved(p.solve_with(options()), LOSS)?;
+                let s = solved(s.fix_var(handles[inverse], 1.0 / days), LOSS)?;
+                CurveState::Microlp {
+                    solution: Some(s),
+                    handle: handles[inverse],
+                }
+            }
+            #[cfg(feature = "highs")]
+            Solver::Highs => {
+                let mut lp = m.lp;
+                lp.cols[inverse].lower = 1.0 / days;
+                lp.cols[inverse].upper = 1.0 / days;
+                CurveState::Highs(super::highs::Session::new(&lp)?)
+            }
+        };
+        Ok(Curve {
+            total: m.vars.total,
+            inverse,
+            state,
+        })
+    }
+
+    /// L(t): the optimum with 1 / T = `t`, the counted end firms' lost sales per day as a
+    /// fraction of their final sales per day.
+    pub(crate) fn loss(&mut self, t: f64) -> Result<f64, SolveError> {
+        match &mut self.state {
+            CurveState::Microlp { solution, handle } => {
+                let s = solution
+                    .take()
+                    .ok_or_else(|| SolveError("an earlier solve failed".into()))?;
+                let s = solved(s.fix_var(*handle, t), LOSS)?;
+                let objective = s.objective();
+                *solution = Some(s);
+                Ok(objective)
+            }
+            #[cfg(feature = "highs")]
+            CurveState::Highs(session) => session
+                .solve(&[(self.inverse, t, t)])?
+                .ok_or_else(|| SolveError("a feasible problem was reported infeasible".into())),
+        }
+    }
+
+    /// Lost final sales over `days` (the TTR problem's optimum), in the currency of the
+    /// values; 0 over no time.
+    pub(crate) fn lost_value(&mut self, days: f64) -> Result<f64, SolveError> {
+        if days <= 0.0 {
+            return Ok(0.0);
+        }
+        Ok((self.loss(1.0 / days)? * self.total * days).max(0.0))
+    }
+}
+
+/// Days until the first counted end firm runs short (`None`: never), found on loss curves
+/// ([`super::survive`]). `at_ttr` is the curve after its lost value over `ttr_days`: when that
+/// loses, the root lies at shorter horizons and the search goes on from there, on the same
+/// curve. Otherwise it starts from the longest horizon, on the curve `longest` gives (a
+/// large change of horizon is cheaper solved anew than re-solved). Where the search cannot
+/// decide, `fallback` solves the survival problem itself.
+pub(crate) fn time_to_survive(
+    at_ttr: &mut Curve,
+    ttr_days: f64,
+    longest: impl FnOnce() -> Result<Curve, SolveError>,
+    fallback: impl FnOnce() -> Result<Option<f64>, SolveError>,
+) -> Result<Option<f64>, SolveError> {
+    use super::survive::{no_loss, time_to_survive_from, Found, FIRST};
+    let start = 1.0 / ttr_days;
+    let found = if ttr_days > 0.0 && start > FIRST {
+        let l = at_ttr.loss(start)?;
+        if no_loss(l) {
+            None
+        } else {
+            Some(time_to_survive_from(start, l, |t| at_ttr.loss(t))?)
+        }
+    } else {
+        None
+    };
+    let found = match found {
+        Some(found) => found,
+        None => {
+            let mut curve = longest()?;
+            let l = curve.loss(FIRST)?;
+            if no_loss(l) {
+                Found::Days(None)
+            } else {
+                time_to_survive_from(FIRST, l, |t| curve.loss(t))?
+            }
+        }
+    };
+    match found {
+        Found::Days(days) => Ok(days.filter(|&t| t < TTS_CAP_DAYS * (1.0 - 1e-9))),
+        Found::Unsure => fallback(),
     }
 }
 
@@ -575,8 +756,8 @@ pub(crate) fn lost_value(
 }
 
 /// Days until the first counted end firm runs short (the TTS problem's optimum); `None` when
-/// the network never runs short.
-pub(crate) fn time_to_survive(
+/// the network never runs short. The survival problem itself, solved from scratch.
+pub(crate) fn time_to_survive_directly(
     net: &Network,
     d: &Disruption,
     solver: Solver,

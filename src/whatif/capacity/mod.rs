@@ -3,8 +3,10 @@
 //! over (the time-to-recover LP), how long the network lasts with no loss at all (the
 //! time-to-survive LP), and the firm sweep ranked by lost value with its Risk Exposure Index.
 //!
-//! [`network`] reads the model's data once per dataset; [`lp`] builds and solves each problem.
-//! Each cut's problem is solved on the whole network: a cut's loss is confined to its
+//! [`network`] reads the model's data once per dataset; [`lp`] builds and solves each problem;
+//! [`survive`] finds the time to survive on the loss problem's curve over horizons (faster
+//! than the survival problem itself, which is kept as the fallback and the tests' second
+//! method). Each cut's problem is solved on the whole network: a cut's loss is confined to its
 //! downstream cone, but substitution can draw on any firm's spare capacity and, through it, on
 //! that firm's own suppliers, so no smaller problem is exact in general.
 
@@ -12,6 +14,7 @@
 mod highs;
 pub(crate) mod lp;
 pub(crate) mod network;
+mod survive;
 #[cfg(test)]
 mod tests;
 
@@ -38,18 +41,22 @@ pub(crate) fn outcome(net: &Network, d: &Disruption, ttr_days: f64) -> Result<Ou
     outcome_with(net, d, ttr_days, Solver::DEFAULT)
 }
 
-/// [`outcome`] with the given solver; the two problems are solved in parallel.
+/// [`outcome`] with the given solver: the loss problem is solved over the time to recover,
+/// then re-solved over other horizons to find the time to survive ([`lp::Curve`]).
 pub(crate) fn outcome_with(
     net: &Network,
     d: &Disruption,
     ttr_days: f64,
     solver: Solver,
 ) -> Result<Outcome, SolveError> {
-    let (lost_value, tts_days) = rayon::join(
-        || lp::lost_value(net, d, ttr_days, solver),
-        || lp::time_to_survive(net, d, solver),
-    );
-    let (lost_value, tts_days) = (lost_value?, tts_days?);
+    let mut curve = lp::Curve::new(net, d, if ttr_days > 0.0 { ttr_days } else { 1.0 }, solver)?;
+    let lost_value = curve.lost_value(ttr_days)?;
+    let tts_days = lp::time_to_survive(
+        &mut curve,
+        ttr_days,
+        || lp::Curve::new(net, d, lp::TTS_CAP_DAYS, solver),
+        || lp::time_to_survive_directly(net, d, solver),
+    )?;
     Ok(Outcome {
         lost_value,
         tts_days,
@@ -79,6 +86,25 @@ pub(crate) fn disruption(ds: &Dataset, net: &Network, cuts: &[Cut]) -> Disruptio
         }
     }
     d
+}
+
+/// [`outcome_with`] by the two problems of MODEL §8 solved each on its own, the survival
+/// problem itself included: the second method the loss curve's time to survive is tested
+/// against.
+#[cfg(test)]
+pub(crate) fn outcome_directly(
+    net: &Network,
+    d: &Disruption,
+    ttr_days: f64,
+    solver: Solver,
+) -> Result<Outcome, SolveError> {
+    let lost_value = lp::lost_value(net, d, ttr_days, solver)?;
+    let tts_days = lp::time_to_survive_directly(net, d, solver)?;
+    Ok(Outcome {
+        lost_value,
+        tts_days,
+        exposure_days: tts_days.map_or(0.0, |t| (ttr_days - t).max(0.0)),
+    })
 }
 
 /// One entry of the capacity firm sweep.
@@ -148,21 +174,33 @@ fn sweep_of(
     if firms.is_empty() {
         return Ok(Vec::new());
     }
-    let (lost, survive) = rayon::join(
-        || lp::Base::new(net, false, solver),
-        || lp::Base::new(net, true, solver),
-    );
-    let (lost, survive) = (lost?, survive?);
+    // The loss problem at the usual horizon and at the longest, where the time to survive is
+    // searched from when the usual horizon loses nothing.
+    let usual = if default_recovery_days > 0.0 {
+        1.0 / default_recovery_days
+    } else {
+        1.0
+    };
+    let base = lp::Base::new(net, &[usual, 1.0 / lp::TTS_CAP_DAYS], solver)?;
     firms
         .par_iter()
         .map(|&f| {
             let ttr_days = ds.firms[f].recovery_days.unwrap_or(default_recovery_days);
-            let lost_value = if ttr_days > 0.0 {
-                lost.firm_alone(f, ttr_days)?.unwrap_or(0.0)
-            } else {
-                0.0
-            };
-            let tts_days = lp::survival(survive.firm_alone(f, 0.0)?);
+            let mut curve = base.firm_curve(
+                f,
+                if ttr_days > 0.0 {
+                    1.0 / ttr_days
+                } else {
+                    usual
+                },
+            )?;
+            let lost_value = curve.lost_value(ttr_days)?;
+            let tts_days = lp::time_to_survive(
+                &mut curve,
+                ttr_days,
+                || base.firm_curve(f, 1.0 / lp::TTS_CAP_DAYS),
+                || lp::time_to_survive_directly(net, &Disruption::firm_alone(net, f), solver),
+            )?;
             tick();
             Ok(FirmOutcome {
                 firm: f,
@@ -199,8 +237,9 @@ pub(crate) fn rank(ds: &Dataset, entries: &mut [FirmOutcome]) {
     });
 }
 
-/// The firm sweep solved from scratch, firm by firm: the second method the re-solving sweep is
-/// tested against.
+/// The firm sweep solved from scratch, firm by firm, each problem on its own (the survival
+/// problem itself, not the loss curve): the second method the re-solving sweep is tested
+/// against.
 #[cfg(test)]
 pub(crate) fn firm_sweep_from_scratch(
     ds: &Dataset,
@@ -216,7 +255,7 @@ pub(crate) fn firm_sweep_from_scratch(
             Ok(FirmOutcome {
                 firm: f,
                 ttr_days,
-                outcome: outcome(net, &d, ttr_days)?,
+                outcome: outcome_directly(net, &d, ttr_days, Solver::DEFAULT)?,
                 risk_exposure_index: 0.0,
             })
         })
