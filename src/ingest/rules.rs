@@ -83,8 +83,8 @@ fn breach_code(x: Expr, bound: Bound) -> Expr {
         .cast(DataType::UInt32)
 }
 
-/// Runs a query on Polars' streaming engine: in parallel over blocks of rows, and its group-by
-/// accumulates each group's sum row by row.
+/// Runs a query on Polars' streaming engine, in parallel over blocks of rows (the range
+/// queries: a filter that keeps few rows of many).
 fn collect(query: LazyFrame) -> PolarsResult<DataFrame> {
     query
         .collect_with_engine(Engine::Streaming)
@@ -352,8 +352,8 @@ fn off_sums(rows: LazyFrame, broken: Vec<u64>) -> PolarsResult<Vec<OffSum>> {
     .with_column(lit(true).alias("broken"));
     let out = rows
         .group_by([col("pair")])
-        // The shares of each pair in their order, summed one after another (as a person would
-        // add them up; the same sum as before the rule was an expression).
+        // The shares of each pair in their order (by supplier, then row), summed one after
+        // another: a float sum depends on the order, and this one is the same in every run.
         .agg([col("share")])
         .select([col("pair"), col("share").list().sum().alias("sum")])
         .filter(off(col("sum")))
@@ -413,7 +413,10 @@ pub(crate) fn short_capacity(
     )?
     .lazy()
     .group_by([col("firm")])
-    .agg([col("value").sum().alias("delivered")]);
+    // Each firm's values in the rows' order, summed one after another (a float sum depends on
+    // the order; this is the order the dataset lists them in).
+    .agg([col("value")])
+    .select([col("firm"), col("value").list().sum().alias("delivered")]);
     let firm = UInt32Chunked::from_vec(PlSmallStr::from("firm"), (0..firms.len() as u32).collect());
     let capacity = Float64Chunked::from_iter_options(
         PlSmallStr::from("capacity"),
