@@ -43,38 +43,9 @@ pub(crate) fn firms(ds: &Dataset, firms_file: &str, problems: &mut Vec<Problem>)
     for e in ds.end_firms() {
         is_end[e] = true;
     }
-    let mut short = Vec::new();
-    if ds.has_values {
-        let numbers: Vec<CapacityOf> = ds
-            .firms
-            .iter()
-            .zip(&is_end)
-            .map(|(firm, &end)| CapacityOf {
-                capacity: firm.capacity_value,
-                final_output: if end {
-                    firm.annual_output_value
-                } else {
-                    Some(0.0)
-                },
-            })
-            .collect();
-        let deliveries = ds
-            .sourcing
-            .iter()
-            .filter(|r| !r.is_in_house())
-            .map(|r| (r.supplier, r.annual_value.unwrap_or(0.0)));
-        match short_capacity(&numbers, deliveries) {
-            Ok(found) => short = found,
-            Err(e) => problems.push(Problem::file(
-                firms_file,
-                format!(
-                    "could not check capacity_value: {}",
-                    first_line(&e.to_string())
-                ),
-            )),
-        }
-    }
-    let mut short = short.into_iter().peekable();
+    let mut short = short_of(ds, &is_end, firms_file, problems)
+        .into_iter()
+        .peekable();
     for (f, firm) in ds.firms.iter().enumerate() {
         if is_end[f] && firm.annual_output_value.is_none() {
             problems.push(
@@ -115,4 +86,45 @@ pub(crate) fn firms(ds: &Dataset, firms_file: &str, problems: &mut Vec<Problem>)
             ),
         ));
     }
+}
+
+/// The firms whose `capacity_value` is below their normal output, by firm
+/// ([`short_capacity`]); none when the sourcing rows have no values.
+fn short_of(
+    ds: &Dataset,
+    is_end: &[bool],
+    firms_file: &str,
+    problems: &mut Vec<Problem>,
+) -> Vec<ShortCapacity> {
+    if !ds.has_values {
+        return Vec::new();
+    }
+    let numbers: Vec<CapacityOf> = ds
+        .firms
+        .iter()
+        .zip(is_end)
+        .map(|(firm, &end)| CapacityOf {
+            capacity: firm.capacity_value,
+            final_output: if end {
+                firm.annual_output_value
+            } else {
+                Some(0.0)
+            },
+        })
+        .collect();
+    let deliveries = ds
+        .sourcing
+        .iter()
+        .filter(|r| !r.is_in_house())
+        .map(|r| (r.supplier, r.annual_value.unwrap_or(0.0)));
+    short_capacity(&numbers, deliveries).unwrap_or_else(|e| {
+        problems.push(Problem::file(
+            firms_file,
+            format!(
+                "could not check capacity_value: {}",
+                first_line(&e.to_string())
+            ),
+        ));
+        Vec::new()
+    })
 }
