@@ -1,7 +1,8 @@
 //! The columns of each table (MODEL.md §1): which exist, which are required, which hold
 //! numbers; the checks on a table's header; access to a column with its problem reported; and
-//! the non-negative number rule shared by several columns.
+//! the cells of number columns (empty, not a number, or breaking their range).
 
+use super::rules::{breach_problem, Breach};
 use super::table::{NumCell, Numbers, Table, Texts};
 use crate::model::Note;
 use crate::problem::{quote, Problem};
@@ -139,21 +140,22 @@ pub(crate) fn num_col<'a>(
     t.numbers(name).map_err(|p| problems.push(p)).ok()
 }
 
-/// Checks a non-negative number; `Ok(None)` for an empty cell.
-pub(crate) fn non_negative(
+/// A cell of a number column: `Ok(None)` when it is empty; a problem when it is not a number,
+/// or (`breach`) when it breaks its column's range, [`super::rules`].
+pub(crate) fn checked_number(
     cell: NumCell<'_>,
-    file: &str,
-    row: usize,
-    col: &str,
+    breach: Option<Breach>,
+    (file, row, col): (&str, usize, &str),
     problems: &mut Vec<Problem>,
 ) -> Result<Option<f64>, ()> {
-    let message = match cell {
-        NumCell::Empty => return Ok(None),
-        NumCell::Num(v) if v.is_finite() && v >= 0.0 => return Ok(Some(v)),
-        NumCell::Bad(s) => format!("{} is not a number", quote(s)),
-        NumCell::Num(v) if !v.is_finite() => format!("{v} is not a finite number"),
-        NumCell::Num(v) => format!("{v} is negative; it must be >= 0"),
+    let problem = match (cell, breach) {
+        (NumCell::Empty, _) => return Ok(None),
+        (NumCell::Num(v), None) => return Ok(Some(v)),
+        (NumCell::Num(v), Some(breach)) => breach_problem((file, row, col), breach, v),
+        (NumCell::Bad(s), _) => {
+            Problem::cell(file, row, col, format!("{} is not a number", quote(s)))
+        }
     };
-    problems.push(Problem::cell(file, row, col, message));
+    problems.push(problem);
     Err(())
 }

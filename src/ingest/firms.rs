@@ -5,7 +5,8 @@ use std::borrow::Cow;
 
 use foldhash::{HashMap, HashSet};
 
-use super::columns::{check_columns, non_negative, num_col, text_col, FIRMS};
+use super::columns::{check_columns, checked_number, num_col, text_col, FIRMS};
+use super::rules::{Ranges, FIRM_RANGES};
 use super::table::{Numbers, Table, Texts};
 use crate::model::{Firm, Note};
 use crate::problem::{quote, Problem};
@@ -52,6 +53,9 @@ pub(crate) fn read_firms(
         return None;
     }
     let cols = FirmColumns::of(t, problems)?;
+    let ranges = Ranges::of(t, FIRM_RANGES)
+        .map_err(|p| problems.push(p))
+        .ok()?;
     let mut seen: HashMap<&str, usize> = HashMap::default();
     seen.reserve(t.height());
     let mut case = CaseNotes::new(&cols.ids, t.height());
@@ -82,7 +86,7 @@ pub(crate) fn read_firms(
                 }
             }
         }
-        if let Some(firm) = firm_of_row(t, &cols, i, id, problems) {
+        if let Some(firm) = firm_of_row(t, (&cols, &ranges), i, id, problems) {
             firms.push(firm);
         }
     }
@@ -97,10 +101,11 @@ pub(crate) fn read_firms(
     Some(firms)
 }
 
-/// Checks the name, country and numbers of row `i`; the firm when they and the id are valid.
+/// Checks the name, country and numbers of row `i` (`ranges`: the breaches of the numbers'
+/// ranges); the firm when they and the id are valid.
 fn firm_of_row(
     t: &Table,
-    cols: &FirmColumns<'_>,
+    (cols, ranges): (&FirmColumns<'_>, &Ranges),
     i: usize,
     id: Option<&str>,
     problems: &mut Vec<Problem>,
@@ -116,16 +121,18 @@ fn firm_of_row(
         ));
     }
     let country = country_of(cols.countries.get(i), file, row, problems);
-    let output = non_negative(
-        cols.outputs.get(i),
-        file,
-        row,
-        "annual_output_value",
-        problems,
-    );
-    let rec = non_negative(cols.recovery.get(i), file, row, "recovery_days", problems);
-    let capacity = non_negative(cols.capacity.get(i), file, row, "capacity_value", problems);
-    let stock = non_negative(cols.stock.get(i), file, row, "stock_days", problems);
+    let mut number = |cells: &Numbers<'_>, col: &str| {
+        checked_number(
+            cells.get(i),
+            ranges.breach(i, col),
+            (file, row, col),
+            problems,
+        )
+    };
+    let output = number(&cols.outputs, "annual_output_value");
+    let rec = number(&cols.recovery, "recovery_days");
+    let capacity = number(&cols.capacity, "capacity_value");
+    let stock = number(&cols.stock, "stock_days");
     let (Some(id), Some(name), Some(country), Ok(output), Ok(rec), Ok(capacity), Ok(stock)) =
         (id, name, country, output, rec, capacity, stock)
     else {

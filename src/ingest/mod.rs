@@ -1,8 +1,9 @@
 //! Ingest: finds datasets on disk ([`discover`]), reads their tables into a [`table::Table`]
-//! ([`precheck`] and [`csv`], [`parquet`], [`xlsx`]; Polars is used by `csv` and `parquet`
-//! only) and validates every rule of MODEL.md §1 ([`firms`], [`components`], [`sourcing`],
-//! [`shares`]) and, when the capacity model is on, its input checks ([`capacity`]), collecting
-//! all problems before giving up.
+//! ([`precheck`] and [`csv`], [`parquet`], [`xlsx`]; Polars reads CSV and Parquet) and
+//! validates every rule of MODEL.md §1 ([`firms`], [`components`], [`sourcing`], [`shares`];
+//! the range, repeated-row and share-sum rules are Polars expressions in [`rules`], for every
+//! format) and, when the capacity model is on, its input checks ([`capacity`]), collecting all
+//! problems before giving up.
 //!
 //! The result is a [`Dataset`] of scrisk's own types; nothing after this module sees a file.
 
@@ -15,6 +16,7 @@ mod firms;
 mod ids;
 mod parquet;
 mod precheck;
+mod rules;
 pub(crate) mod scenarios;
 mod shares;
 mod sources;

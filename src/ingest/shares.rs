@@ -6,6 +6,7 @@
 //! `annual_value` 0 beside a positive value of its pair when shares are derived. A pair needs
 //! a row with share > 0; a pair whose values are all 0 splits equally, as without values.
 
+use super::rules::{breach_problem, Breach, OffSum};
 use super::sourcing::RawRow;
 use super::table::NumCell;
 use crate::model::{Normalized, Note, ShareSource};
@@ -17,30 +18,25 @@ pub(crate) const SHARE_TOLERANCE: f64 = 1e-6;
 /// How many rescaled pairs the `--normalize-shares` note names before it counts the rest.
 const NOTE_PAIRS: usize = 20;
 
-/// Checks a cell of a present `share` column: a finite number in [0, 1] (0: a qualified
-/// alternate).
+/// Checks a cell of a present `share` column: a number (0: a qualified alternate), with
+/// `breach` the cell's breach of its range, [0, 1] ([`super::rules`]).
 pub(crate) fn given_share(
     cell: NumCell<'_>,
+    breach: Option<Breach>,
     file: &str,
     row: usize,
     problems: &mut Vec<Problem>,
 ) -> Result<f64, ()> {
-    let problem = match cell {
-        NumCell::Num(v) if (0.0..=1.0).contains(&v) => return Ok(v),
-        NumCell::Empty => Problem::cell(file, row, "share", "is empty").with_hint(
+    let problem = match (cell, breach) {
+        (NumCell::Num(v), None) => return Ok(v),
+        (NumCell::Num(v), Some(breach)) => breach_problem((file, row, "share"), breach, v),
+        (NumCell::Empty, _) => Problem::cell(file, row, "share", "is empty").with_hint(
             "give every row a share, or drop the column to derive shares from annual_value",
         ),
-        NumCell::Bad(s) => {
+        (NumCell::Bad(s), _) => {
             Problem::cell(file, row, "share", format!("{} is not a number", quote(s)))
                 .with_hint("a share is a fraction in [0, 1], e.g. 0.4 for 40%")
         }
-        NumCell::Num(v) if !v.is_finite() => {
-            Problem::cell(file, row, "share", format!("{v} is not a finite number"))
-        }
-        NumCell::Num(v) => Problem::cell(file, row, "share", format!("{v} is outside [0, 1]"))
-            .with_hint(
-                "a share is a fraction in [0, 1], e.g. 0.4 for 40%; 0 marks a qualified alternate",
-            ),
     };
     problems.push(problem);
     Err(())
@@ -61,13 +57,14 @@ pub(crate) struct Shares<'a> {
     normalized_text: Vec<String>,
 }
 
-/// One (buyer, component) pair: its rows (sorted by supplier), ids for messages, and whether
-/// one of its rows was rejected (then its sum is not checked: it would be wrong).
+/// One (buyer, component) pair: its rows (sorted by supplier), ids for messages, and its sum
+/// when the share-sum rule ([`super::rules`]) found it off (never for a pair with a rejected
+/// row: its sum would be wrong).
 pub(crate) struct Pair<'p> {
     pub(crate) rows: &'p [RawRow],
     pub(crate) buyer_id: &'p str,
     pub(crate) component_id: &'p str,
-    pub(crate) broken: bool,
+    pub(crate) off_sum: Option<OffSum>,
 }
 
 impl<'a> Shares<'a> {
@@ -92,11 +89,10 @@ impl<'a> Shares<'a> {
 
     fn given(&mut self, pair: &Pair<'_>, problems: &mut Vec<Problem>) -> Vec<f64> {
         let given: Vec<f64> = pair.rows.iter().map(|r| r.share().unwrap_or(0.0)).collect();
-        let sum: f64 = given.iter().sum();
-        if pair.broken || (sum - 1.0).abs() <= SHARE_TOLERANCE {
+        let Some(OffSum { sum, positive, .. }) = pair.off_sum else {
             return given;
-        }
-        if given.iter().all(|&s| s == 0.0) {
+        };
+        if !positive {
             self.no_positive_share(pair, problems);
             return given;
         }

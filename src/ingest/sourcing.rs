@@ -1,14 +1,16 @@
 //! The sourcing table: each row's references (buyer and supplier must be firms, the component
-//! must be listed when a components table exists), its numbers, repeated (buyer, component,
-//! supplier) rows, and the rows of the dataset sorted by (buyer, component, supplier) with
-//! their shares from [`super::shares`], qualified alternates (share 0) set apart.
+//! must be listed when a components table exists), its numbers, and the rows of the dataset
+//! sorted by (buyer, component, supplier) with their shares from [`super::shares`], qualified
+//! alternates (share 0) set apart. The range, repeated-row and share-sum rules are
+//! [`super::rules`]; their problems are reported here, each in its place.
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use foldhash::HashMap;
 
-use super::columns::{check_columns, non_negative, num_col, text_col, SOURCING};
+use super::columns::{check_columns, checked_number, num_col, text_col, SOURCING};
 use super::ids::{FirmIndex, IdIndex, UNKNOWN};
+use super::rules::{pair_key, OffSum, PairChecks, Ranges, SOURCING_RANGES};
 use super::shares::{given_share, Pair, Shares};
 use super::table::{Numbers, Table, Texts};
 use super::LoadOptions;
@@ -138,6 +140,9 @@ pub(crate) fn read_sourcing(
         return None;
     }
     let cols = SourcingColumns::of(t, problems)?;
+    let ranges = Ranges::of(t, SOURCING_RANGES)
+        .map_err(|p| problems.push(p))
+        .ok()?;
     let firm_index: Option<FirmIndex<'_>> = refs.firms.map(FirmIndex::new);
     let resolve = |ids: &Texts<'_>| match &firm_index {
         Some(index) if refs.firms.is_some_and(|f| f.len() < UNKNOWN as usize) => {
@@ -147,6 +152,7 @@ pub(crate) fn read_sourcing(
     };
     let lookup = Lookup {
         file: &t.file,
+        ranges: &ranges,
         index: firm_index.as_ref(),
         named_ids: refs.named_ids,
         buyers: resolve(&cols.buyers),
@@ -165,7 +171,6 @@ pub(crate) fn read_sourcing(
     } = reading;
     let components = sort_components(&mut raw, &component_names, refs.listed);
     raw.sort_unstable_by_key(RawRow::key);
-    repeated_rows(&raw, &t.file, problems);
 
     let share_source = if cols.has_share {
         ShareSource::Given
@@ -174,11 +179,16 @@ pub(crate) fn read_sourcing(
     } else {
         ShareSource::EqualSplit
     };
+    let broken = broken_keys(&broken_pairs, lookup.index, &components);
+    let checks = PairChecks::of(&raw, share_source == ShareSource::Given, broken, &t.file)
+        .map_err(|p| problems.push(p))
+        .ok()?;
+    repeated_rows(&checks.repeated, &t.file, problems);
     let mut shares = Shares::new(share_source, opts.normalize_shares, &t.file);
     let pairs = Pairs {
         firms: refs.firms,
         components: &components,
-        broken: &broken_pairs,
+        off_sums: &checks.off_sums,
         has_values: cols.has_values,
     };
     let (rows, alternates) = pairs.rows(&raw, &mut shares, problems);
@@ -204,8 +214,8 @@ pub(crate) fn read_sourcing(
 struct Pairs<'p> {
     firms: Option<&'p [Firm]>,
     components: &'p [Component],
-    /// Pairs with a rejected row, by (buyer id, component id).
-    broken: &'p BTreeSet<(&'p str, &'p str)>,
+    /// The pairs whose given shares do not sum to 1 ([`super::rules`]), sorted by pair.
+    off_sums: &'p [OffSum],
     has_values: bool,
 }
 
@@ -221,14 +231,14 @@ impl Pairs<'_> {
         let firm_id = |i: usize| self.firms.map_or("?", |f| f[i].id.as_str());
         let mut rows: Vec<SourcingRow> = Vec::with_capacity(raw.len());
         let mut alternates: Vec<SourcingRow> = Vec::new();
+        let mut off_sums = self.off_sums.iter().peekable();
         for pair in raw.chunk_by(|a, b| (a.buyer(), a.component()) == (b.buyer(), b.component())) {
-            let buyer_id = firm_id(pair[0].buyer());
-            let component_id = self.components[pair[0].component()].id.as_str();
+            let key = pair_key(pair[0].buyer(), pair[0].component());
             let pair = Pair {
                 rows: pair,
-                buyer_id,
-                component_id,
-                broken: self.broken.contains(&(buyer_id, component_id)),
+                buyer_id: firm_id(pair[0].buyer()),
+                component_id: self.components[pair[0].component()].id.as_str(),
+                off_sum: off_sums.next_if(|o| o.pair == key).copied(),
             };
             let of_pair = shares.of_pair(&pair, problems);
             for (r, share) in pair.rows.iter().zip(of_pair) {
@@ -283,12 +293,25 @@ fn read_row<'a>(
         problems,
     );
     let component = listed_component(cols.components.get(i), refs, file, row, problems);
+    let ranges = lookup.ranges;
     let share = if cols.has_share {
-        given_share(cols.shares.get(i), file, row, problems).map(Some)
+        given_share(
+            cols.shares.get(i),
+            ranges.breach(i, "share"),
+            file,
+            row,
+            problems,
+        )
+        .map(Some)
     } else {
         Ok(None)
     };
-    let value = non_negative(cols.values.get(i), file, row, "annual_value", problems);
+    let value = checked_number(
+        cols.values.get(i),
+        ranges.breach(i, "annual_value"),
+        (file, row, "annual_value"),
+        problems,
+    );
     // An empty value is a problem, but the row is otherwise read (see read_sourcing).
     let empty_value = cols.has_values && matches!(value, Ok(None));
     if empty_value {
@@ -296,7 +319,12 @@ fn read_row<'a>(
             "give every row a value, or drop the column; an empty value would silently count as 0",
         ));
     }
-    let inv = non_negative(cols.inventory.get(i), file, row, "inventory_days", problems);
+    let inv = checked_number(
+        cols.inventory.get(i),
+        ranges.breach(i, "inventory_days"),
+        (file, row, "inventory_days"),
+        problems,
+    );
     match (buyer, component, supplier, share, value, inv) {
         (Some(buyer), Some(k), Some(supplier), Ok(share), Ok(value), Ok(inventory))
             if problems.len() == n_before + usize::from(empty_value) =>
@@ -327,6 +355,8 @@ fn read_row<'a>(
 /// Resolves buyer and supplier ids against the firms.
 struct Lookup<'a> {
     file: &'a str,
+    /// The range breaches of the table's numbers.
+    ranges: &'a Ranges,
     /// Firm index by id; `None` when the firms table has problems.
     index: Option<&'a FirmIndex<'a>>,
     /// With problems in firms, the ids the firms table does name, so that unknown references
@@ -434,25 +464,38 @@ fn sort_components(
         .collect()
 }
 
-/// Reports each row that repeats an earlier row's (buyer, component, supplier); `raw` is
-/// sorted by those and then by row.
-fn repeated_rows(raw: &[RawRow], file: &str, problems: &mut Vec<Problem>) {
-    for w in raw.windows(2) {
-        if (w[0].buyer(), w[0].component(), w[0].supplier())
-            == (w[1].buyer(), w[1].component(), w[1].supplier())
-        {
-            problems.push(
-                Problem::cell(
-                    file,
-                    w[1].row(),
-                    "supplier_id",
-                    format!(
-                        "duplicate row: same buyer, component and supplier as row {}",
-                        w[0].row()
-                    ),
-                )
-                .with_hint("merge the two rows into one (add their shares and values)"),
-            );
-        }
+/// Reports each row that repeats the (buyer, component, supplier) of an earlier one, as the
+/// rule found them: (row, the earlier row), in (buyer, component, supplier, row) order.
+fn repeated_rows(repeated: &[(usize, usize)], file: &str, problems: &mut Vec<Problem>) {
+    for &(row, earlier) in repeated {
+        problems.push(
+            Problem::cell(
+                file,
+                row,
+                "supplier_id",
+                format!("duplicate row: same buyer, component and supplier as row {earlier}"),
+            )
+            .with_hint("merge the two rows into one (add their shares and values)"),
+        );
     }
+}
+
+/// The pairs with a rejected row as [`pair_key`]s. A pair whose buyer is no firm, or whose
+/// component no row that was read names, has no row to check anyway.
+fn broken_keys(
+    broken: &BTreeSet<(&str, &str)>,
+    firms: Option<&FirmIndex<'_>>,
+    components: &[Component],
+) -> Vec<u64> {
+    let Some(firms) = firms else {
+        return Vec::new();
+    };
+    broken
+        .iter()
+        .filter_map(|&(b, k)| {
+            let buyer = firms.get(b)?;
+            let component = components.binary_search_by(|c| c.id.as_str().cmp(k)).ok()?;
+            Some(pair_key(buyer, component))
+        })
+        .collect()
 }

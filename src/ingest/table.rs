@@ -62,6 +62,11 @@ impl NumColumn {
         NumColumn { values, present }
     }
 
+    /// All values, when every cell holds one.
+    pub(crate) fn dense(&self) -> Option<&[f64]> {
+        self.present.is_none().then_some(self.values.as_slice())
+    }
+
     pub(crate) fn get(&self, i: usize) -> NumCell<'_> {
         match &self.present {
             Some(p) if !p[i] => NumCell::Empty,

@@ -228,6 +228,13 @@ const REJECTED: &[Rejected] = &[
                   error: sourcing.csv row 4, column supplier_id: duplicate row: same buyer, component and supplier as row 3\n",
     },
     Rejected {
+        rule: "a row given three times: each repeat names the row before it",
+        files: &[("sourcing.csv", "buyer_id,component,supplier_id,share\noem,cell,s1,1\noem,cell,s1,0\noem,cell,s1,0\n")],
+        printed: "error: sourcing.csv row 3, column supplier_id: duplicate row: same buyer, component and supplier as row 2\n\
+                  \x20 hint: merge the two rows into one (add their shares and values)\n\
+                  error: sourcing.csv row 4, column supplier_id: duplicate row: same buyer, component and supplier as row 3\n",
+    },
+    Rejected {
         rule: "a qualified alternate must name firms and a listed component",
         files: &[
             ("components.csv", "component\ncell\n"),
