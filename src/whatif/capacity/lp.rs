@@ -584,12 +584,11 @@ impl Base {
                 for &x in v.production[f].iter().chain(&v.in_house[f]) {
                     edits.push((x, 0.0, 0.0));
                 }
-                CurveState::Highs(warm.session(&edits)?)
+                CurveState::Highs(warm.session(&edits)?, inverse)
             }
         };
         Ok(Curve {
             total: v.total,
-            inverse,
             state,
         })
     }
@@ -606,8 +605,6 @@ const LOSS: Goal = Goal::Lost { days: 1.0 };
 pub(crate) struct Curve {
     /// The total final sales per day the objective is normalised by.
     total: f64,
-    /// The 1 / T variable.
-    inverse: Var,
     state: CurveState,
 }
 
@@ -617,8 +614,9 @@ enum CurveState {
         solution: Option<Solution>,
         handle: Variable,
     },
+    /// The session and the 1 / T variable.
     #[cfg(feature = "highs")]
-    Highs(super::highs::Session),
+    Highs(super::highs::Session, Var),
 }
 
 impl Curve {
@@ -660,12 +658,11 @@ impl Curve {
                 let mut lp = m.lp;
                 lp.cols[inverse].lower = 1.0 / days;
                 lp.cols[inverse].upper = 1.0 / days;
-                CurveState::Highs(super::highs::Session::new(&lp)?)
+                CurveState::Highs(super::highs::Session::new(&lp)?, inverse)
             }
         };
         Ok(Curve {
             total: m.vars.total,
-            inverse,
             state,
         })
     }
@@ -684,8 +681,8 @@ impl Curve {
                 Ok(objective)
             }
             #[cfg(feature = "highs")]
-            CurveState::Highs(session) => session
-                .solve(&[(self.inverse, t, t)])?
+            CurveState::Highs(session, inverse) => session
+                .solve(&[(*inverse, t, t)])?
                 .ok_or_else(|| SolveError("a feasible problem was reported infeasible".into())),
         }
     }
@@ -742,7 +739,9 @@ pub(crate) fn time_to_survive(
     }
 }
 
-/// Lost final sales over `days` (the TTR problem's optimum), in the currency of the values.
+/// Lost final sales over `days` (the TTR problem's optimum), in the currency of the values,
+/// solved from scratch: the second method [`Curve::lost_value`] is tested against.
+#[cfg(test)]
 pub(crate) fn lost_value(
     net: &Network,
     d: &Disruption,
