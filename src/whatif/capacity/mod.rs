@@ -148,8 +148,9 @@ pub(crate) fn firm_sweep_with(
 /// `capacity_value`, [`Network::sweep_firms`], or one shard's): each stopped alone for its time
 /// to recover, in parallel; in the order given, each Risk Exposure Index 0 until [`rank`] sets
 /// it and ranks them by lost value descending, then id. `tick` is called once per firm, from
-/// any thread. Each firm's two problems are re-solved from the uncut network's optimal bases
-/// ([`lp::Base`]), which gives the optimum of the same problem a solve from scratch would. The
+/// any thread. Each firm's loss problem is re-solved from the uncut network's optimum
+/// ([`lp::Base`]), which gives the optimum of the same problem a solve from scratch would, and
+/// its time to survive is found on that problem's curve over horizons ([`lp::Curve`]). The
 /// result is independent of the number of threads and of which other firms are swept: each
 /// entry is solved on its own and the ranking is a total order. This build's solver.
 pub(crate) fn firm_sweep_of(
