@@ -28,9 +28,9 @@ use super::lp::TTS_CAP_DAYS;
 pub(crate) const SECANT: f64 = 1e-3;
 /// At most this many Newton steps (each is one piece of the curve, or more).
 const MAX_STEPS: usize = 60;
-/// A loss per day below this (a fraction of normal final sales) is no loss: the solvers'
-/// feasibility tolerances are 1e-10.
-const NO_LOSS: f64 = 1e-12;
+/// A loss per day below this (a fraction of normal final sales) is no loss: what the solvers
+/// return for an exact 0 is within about 1e-16 of it.
+const NO_LOSS: f64 = 1e-14;
 /// A secant whose drop is below this fraction of the loss is flat: no more stock helps.
 const FLAT: f64 = 1e-9;
 /// The shortest horizon the search looks at, in days: a loss even then means the network is
@@ -97,9 +97,9 @@ pub(crate) fn time_to_survive_from<E>(
             });
         }
         let ln = loss(next)?;
-        // On the root: the loss fell to nothing, or by ten orders of magnitude in one step
-        // (the step landed on the root; what is left is rounding).
-        if ln <= NO_LOSS || ln <= 1e-10 * la {
+        // On the root: the loss fell by ten orders of magnitude in one step (the step landed
+        // on the root; what is left is rounding), or to nothing at all.
+        if ln <= 1e-10 * la || ln <= 0.0 {
             return Ok(Found::Days(Some(1.0 / next)));
         }
         a = next;
