@@ -590,6 +590,7 @@ impl Base {
         Ok(Curve {
             total: v.total,
             state,
+            last: None,
         })
     }
 }
@@ -606,6 +607,9 @@ pub(crate) struct Curve {
     /// The total final sales per day the objective is normalised by.
     total: f64,
     state: CurveState,
+    /// The last solve's 1 / T and optimum: asked again (the time to survive starts where the
+    /// lost value was solved), it is not solved again.
+    last: Option<(f64, f64)>,
 }
 
 enum CurveState {
@@ -664,12 +668,22 @@ impl Curve {
         Ok(Curve {
             total: m.vars.total,
             state,
+            last: None,
         })
     }
 
     /// L(t): the optimum with 1 / T = `t`, the counted end firms' lost sales per day as a
     /// fraction of their final sales per day.
     pub(crate) fn loss(&mut self, t: f64) -> Result<f64, SolveError> {
+        if let Some((_, loss)) = self.last.filter(|&(at, _)| at == t) {
+            return Ok(loss);
+        }
+        let loss = self.solve_at(t)?;
+        self.last = Some((t, loss));
+        Ok(loss)
+    }
+
+    fn solve_at(&mut self, t: f64) -> Result<f64, SolveError> {
         match &mut self.state {
             CurveState::Microlp { solution, handle } => {
                 let s = solution
@@ -700,9 +714,9 @@ impl Curve {
 /// Days until the first counted end firm runs short (`None`: never), found on loss curves
 /// ([`super::survive`]). `at_ttr` is the curve after its lost value over `ttr_days`: when that
 /// loses, the root lies at shorter horizons and the search goes on from there, on the same
-/// curve. Otherwise it starts from the longest horizon, on the curve `longest` gives (a
-/// large change of horizon is cheaper solved anew than re-solved). Where the search cannot
-/// decide, `fallback` solves the survival problem itself.
+/// curve. Otherwise it starts from the longest horizon, on the curve `longest` gives (solved
+/// at that horizon from the start: a large move of 1 / T on one curve can take many pivots).
+/// Where the search cannot decide, `fallback` solves the survival problem itself.
 pub(crate) fn time_to_survive(
     at_ttr: &mut Curve,
     ttr_days: f64,
@@ -734,7 +748,7 @@ pub(crate) fn time_to_survive(
         }
     };
     match found {
-        Found::Days(days) => Ok(days.filter(|&t| t < TTS_CAP_DAYS * (1.0 - 1e-9))),
+        Found::Days(days) => Ok(days.and_then(capped)),
         Found::Unsure => fallback(),
     }
 }
@@ -768,8 +782,13 @@ pub(crate) fn time_to_survive_directly(
 /// horizon, however short, is met from stock, so the network is short at once (0); an optimum
 /// at the cap means it never runs short (`None`).
 pub(crate) fn survival(optimum: Option<f64>) -> Option<f64> {
-    let t = optimum.unwrap_or(0.0);
-    (t < TTS_CAP_DAYS * (1.0 - 1e-9)).then_some(t)
+    capped(optimum.unwrap_or(0.0))
+}
+
+/// A time to survive of `days`, `None` when it reaches the cap (MODEL §8: null at 36,500
+/// days × (1 - 1e-9) or more).
+fn capped(days: f64) -> Option<f64> {
+    (days < TTS_CAP_DAYS * (1.0 - 1e-9)).then_some(days)
 }
 
 /// The fewest days of `firm`'s normal deliveries that its buyers would have to hold as extra
