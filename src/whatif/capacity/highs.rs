@@ -1,22 +1,21 @@
 //! HiGHS, the reference solver (the `highs` feature): solves an [`Lp`] with HiGHS' dual
-//! simplex through its C API, from scratch ([`solve`]) or from a stored optimal basis after
-//! bound changes ([`Warm`], [`Session`]).
+//! simplex through its C API, from scratch ([`solve`], [`solve_values`]) or, after bound
+//! changes, from the basis the last solve left ([`Session`]).
 //!
 //! This is the one module of the crate that uses `unsafe`: every call hands HiGHS an instance
 //! this module created (and destroys on drop) and pointers into vectors it owns, whose lengths
-//! are the sizes it passes with them. The safe `highs` crate has no call to read or set a
-//! basis, which the sweep's re-solves need, so the bindings are `highs-sys`'.
+//! are the sizes it passes with them. The bindings are `highs-sys`' (the C API itself), which
+//! let a loaded instance change bounds and run again from where it stands.
 #![allow(unsafe_code)]
 
 use std::ffi::{c_void, CStr};
 
 use highs_sys::{
-    HighsInt, Highs_changeColBounds, Highs_create, Highs_destroy, Highs_getBasis,
-    Highs_getModelStatus, Highs_getObjectiveValue, Highs_passLp, Highs_run, Highs_setBasis,
-    Highs_setBoolOptionValue, Highs_setDoubleOptionValue, Highs_setIntOptionValue,
-    Highs_setStringOptionValue, MATRIX_FORMAT_COLUMN_WISE, MODEL_STATUS_INFEASIBLE,
-    MODEL_STATUS_OPTIMAL, MODEL_STATUS_UNBOUNDED_OR_INFEASIBLE, OBJECTIVE_SENSE_MINIMIZE,
-    STATUS_ERROR,
+    HighsInt, Highs_changeColBounds, Highs_create, Highs_destroy, Highs_getModelStatus,
+    Highs_getObjectiveValue, Highs_getSolution, Highs_passLp, Highs_run, Highs_setBoolOptionValue,
+    Highs_setDoubleOptionValue, Highs_setIntOptionValue, Highs_setStringOptionValue,
+    MATRIX_FORMAT_COLUMN_WISE, MODEL_STATUS_INFEASIBLE, MODEL_STATUS_OPTIMAL,
+    MODEL_STATUS_UNBOUNDED_OR_INFEASIBLE, OBJECTIVE_SENSE_MINIMIZE, STATUS_ERROR,
 };
 
 use super::lp::{Lp, SolveError, Var};
@@ -216,53 +215,29 @@ pub(super) fn solve(lp: &Lp) -> Result<Option<f64>, SolveError> {
     Instance::new(&Csc::new(lp)?, true)?.run()
 }
 
-/// A problem solved once, with its optimal basis: each [`Warm::session`] loads the problem
-/// into a new instance, sets that basis and changes bounds, and its solves run the dual
-/// simplex from there. Every session starts from the same state, whichever sessions ran
-/// before it and on whichever thread, so its results are the same.
-pub(super) struct Warm {
-    problem: Csc,
-    col_status: Vec<HighsInt>,
-    row_status: Vec<HighsInt>,
-}
-
-impl Warm {
-    /// Solves `lp` from scratch and keeps its optimal basis.
-    pub(super) fn new(lp: Lp) -> Result<Warm, SolveError> {
-        let problem = Csc::new(&lp)?;
-        let h = Instance::new(&problem, true)?;
-        if h.run()?.is_none() {
-            return Err(SolveError(
-                "a feasible problem was reported infeasible".into(),
-            ));
-        }
-        let mut col_status = vec![0; problem.cost.len()];
-        let mut row_status = vec![0; problem.row_lower.len()];
-        // SAFETY: the arrays have one entry per column and per row of the loaded problem.
-        let status =
-            unsafe { Highs_getBasis(h.0, col_status.as_mut_ptr(), row_status.as_mut_ptr()) };
-        check(status, "reading the basis")?;
-        Ok(Warm {
-            problem,
-            col_status,
-            row_status,
-        })
-    }
-}
-
-impl Warm {
-    /// A [`Session`] that starts from the stored basis with `edits` as bounds; nothing is
-    /// solved until [`Session::solve`].
-    pub(super) fn session(&self, edits: &[(Var, f64, f64)]) -> Result<Session, SolveError> {
-        let h = Instance::new(&self.problem, false)?;
-        // SAFETY: the arrays have one entry per column and per row of the loaded problem.
-        let status =
-            unsafe { Highs_setBasis(h.0, self.col_status.as_ptr(), self.row_status.as_ptr()) };
-        check(status, "setting the basis")?;
-        let s = Session(h);
-        s.change(edits)?;
-        Ok(s)
-    }
+/// Solves `lp` from scratch: the optimum and every variable's value, `None` when infeasible.
+pub(super) fn solve_values(lp: &Lp) -> Result<Option<(f64, Vec<f64>)>, SolveError> {
+    let c = Csc::new(lp)?;
+    let h = Instance::new(&c, true)?;
+    let Some(optimum) = h.run()? else {
+        return Ok(None);
+    };
+    let (n, m) = (c.cost.len(), c.row_lower.len());
+    let (mut col_value, mut col_dual) = (vec![0.0; n], vec![0.0; n]);
+    let (mut row_value, mut row_dual) = (vec![0.0; m], vec![0.0; m]);
+    // SAFETY: a live, solved instance; each array has one entry per column or per row of the
+    // loaded problem, as HiGHS writes them.
+    let status = unsafe {
+        Highs_getSolution(
+            h.0,
+            col_value.as_mut_ptr(),
+            col_dual.as_mut_ptr(),
+            row_value.as_mut_ptr(),
+            row_dual.as_mut_ptr(),
+        )
+    };
+    check(status, "reading the solution")?;
+    Ok(Some((optimum, col_value)))
 }
 
 /// One instance re-solved after each change of bounds from the basis it holds (HiGHS keeps

@@ -44,7 +44,9 @@ impl Disruption {
     }
 
     /// Firm `f` stopped, as in the firm sweep: its capacity is 0 and, when it is an end firm,
-    /// its own demand is left out.
+    /// its own demand is left out. (The sweep cuts its problems out of the uncut network's,
+    /// [`super::local`]; the tests solve this disruption whole as the second method.)
+    #[cfg(test)]
     pub(crate) fn firm_alone(net: &Network, f: FirmIdx) -> Self {
         let mut d = Disruption::none(net);
         d.firm_capacity[f] = 0.0;
@@ -68,7 +70,7 @@ impl std::fmt::Display for SolveError {
 
 /// Which problem to build.
 #[derive(Debug, Clone, Copy, PartialEq)]
-enum Goal {
+pub(super) enum Goal {
     /// Minimise the lost final sales over `days`.
     Lost { days: f64 },
     /// Maximise the horizon with no loss.
@@ -118,6 +120,10 @@ pub(super) struct Col {
     pub(super) cost: f64,
     pub(super) lower: f64,
     pub(super) upper: f64,
+    /// Its value in the normal plan, per day (1 for production, deliveries, in-house work and
+    /// final sales of normal flows; 0 otherwise): the plan that meets every row of the uncut
+    /// problem with no loss ([`super::local`]).
+    pub(super) normal: f64,
 }
 
 /// A constraint: the sum of its terms at most `rhs`, or at least `rhs`.
@@ -126,6 +132,9 @@ pub(super) struct Constraint {
     pub(super) terms: Vec<(Var, f64)>,
     pub(super) at_least: bool,
     pub(super) rhs: f64,
+    /// The firm whose balance it is: the buyer of an input row, the supplier of an output row,
+    /// the end firm of a demand row ([`super::local`] cuts problems out by firm).
+    pub(super) owner: FirmIdx,
     /// How many variables existed when it was added: microlp gets the variables and
     /// constraints in the order they were built.
     vars_before: usize,
@@ -140,9 +149,20 @@ pub(super) struct Lp {
 
 impl Lp {
     /// A variable with objective coefficient `cost`, at least `lower`, at most `upper`.
-    fn add_var(&mut self, cost: f64, (lower, upper): (f64, f64)) -> Var {
-        self.cols.push(Col { cost, lower, upper });
+    pub(super) fn add_var(&mut self, cost: f64, (lower, upper): (f64, f64)) -> Var {
+        self.cols.push(Col {
+            cost,
+            lower,
+            upper,
+            normal: 0.0,
+        });
         self.cols.len() - 1
+    }
+
+    /// Variable `v` with its value in the normal plan set to `x`.
+    fn normal(&mut self, v: Var, x: f64) -> Var {
+        self.cols[v].normal = x;
+        v
     }
 
     /// A variable >= 0 at most `most` (none when `most` is infinite).
@@ -150,11 +170,18 @@ impl Lp {
         self.add_var(cost, (0.0, most.max(0.0)))
     }
 
-    fn add_constraint(&mut self, terms: Vec<(Var, f64)>, at_least: bool, rhs: f64) {
+    pub(super) fn add_constraint(
+        &mut self,
+        owner: FirmIdx,
+        terms: Vec<(Var, f64)>,
+        at_least: bool,
+        rhs: f64,
+    ) {
         self.rows.push(Constraint {
             terms,
             at_least,
             rhs,
+            owner,
             vars_before: self.cols.len(),
         });
     }
@@ -187,38 +214,35 @@ impl Lp {
 
 /// How a built problem is to be re-solved.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Reuse {
+pub(super) enum Reuse {
     /// Solved once, as built.
     Once,
     /// The loss problem of one disruption, re-solved over other horizons ([`Curve`]): its
     /// 1 / T is a variable (to be fixed).
     Horizon,
-    /// The firm sweep's base problem ([`Base`]): every counted end firm gets a demand waiver,
-    /// and the loss problem's 1 / T is a variable (to be fixed).
-    Sweep,
 }
 
 /// A built problem and the variables later edits need.
-struct Model {
-    lp: Lp,
-    vars: Vars,
+pub(super) struct Model {
+    pub(super) lp: Lp,
+    pub(super) vars: Vars,
 }
 
 /// The variables of a built problem that later edits and the objective's scale need.
 #[derive(Debug, Clone)]
-struct Vars {
+pub(super) struct Vars {
     /// Each firm's production variable, if it can produce.
-    production: Vec<Option<Var>>,
+    pub(super) production: Vec<Option<Var>>,
     /// Each firm's in-house work variables.
-    in_house: Vec<Vec<Var>>,
-    /// For re-solving (see [`Base`]): each counted end firm's demand waiver, a variable in its
-    /// demand row that, left free, removes the row.
-    waiver: Vec<Option<Var>>,
+    pub(super) in_house: Vec<Vec<Var>>,
     /// 1 / T where it is a variable: the survival problem's objective, or, for re-solving
     /// losses over different horizons, a variable fixed at 1 / T.
-    inverse: Option<Var>,
+    pub(super) inverse: Option<Var>,
+    /// The extra-stock problem's objective: days of the firm's normal deliveries held as
+    /// extra stock by its buyers.
+    pub(super) extra: Option<Var>,
     /// The total final sales per day the objective of the loss problem is normalised by.
-    total: f64,
+    pub(super) total: f64,
 }
 
 /// Builds a problem.
@@ -234,7 +258,7 @@ struct Vars {
 /// is the variable, minimised from 1 / 36,500: only the rows with stock carry it.
 ///
 /// `reuse`: how the problem is to be re-solved after edits (see [`Reuse`]).
-fn build(net: &Network, d: &Disruption, goal: Goal, reuse: Reuse) -> Model {
+pub(super) fn build(net: &Network, d: &Disruption, goal: Goal, reuse: Reuse) -> Model {
     let n = net.output.len();
     let mut p = Lp::default();
     let (per_day, inverse) = match goal {
@@ -268,7 +292,8 @@ fn build(net: &Network, d: &Disruption, goal: Goal, reuse: Reuse) -> Model {
         .map(|f| {
             net.can_produce(f).then(|| {
                 let k = d.firm_capacity[f] * net.capacity[f] / firm_scale(net, f);
-                p.var(0.0, k)
+                let u = p.var(0.0, k);
+                p.normal(u, if net.output[f] > 0.0 { 1.0 } else { 0.0 })
             })
         })
         .collect();
@@ -302,6 +327,7 @@ fn build(net: &Network, d: &Disruption, goal: Goal, reuse: Reuse) -> Model {
             f64::INFINITY
         };
         let y = p.var(0.0, most);
+        p.normal(y, if r.q > 0.0 { 1.0 } else { 0.0 });
         inputs[pi].push((y, -scale / need));
         outputs[r.supplier].push((y, scale / firm_scale(net, r.supplier)));
     }
@@ -320,6 +346,7 @@ fn build(net: &Network, d: &Disruption, goal: Goal, reuse: Reuse) -> Model {
         }
         if pair.in_house > 0.0 {
             let h = p.var(0.0, d.firm_capacity[b]);
+            p.normal(h, 1.0);
             in_house[b].push(h);
             row.push((h, -pair.in_house / need));
         }
@@ -327,7 +354,7 @@ fn build(net: &Network, d: &Disruption, goal: Goal, reuse: Reuse) -> Model {
             row.push((s, -extra_stock[pi] / need * per_day));
         }
         let rhs = stock_term(&mut row, pair.stock / need);
-        p.add_constraint(row, false, rhs);
+        p.add_constraint(b, row, false, rhs);
     }
 
     // Final sales (and lost sales) against demand.
@@ -338,19 +365,14 @@ fn build(net: &Network, d: &Disruption, goal: Goal, reuse: Reuse) -> Model {
         .filter(|&e| net.final_sales[e] > 0.0 && d.skip_demand != Some(e))
         .collect();
     let total: f64 = counted.iter().map(|&e| net.final_sales[e]).sum();
-    let mut waiver = vec![None; n];
     for &e in &counted {
         let z = p.var(0.0, f64::INFINITY);
+        p.normal(z, 1.0);
         let mut row = vec![(z, 1.0)];
         if let Goal::Lost { .. } = goal {
             row.push((p.var(net.final_sales[e] / total, f64::INFINITY), 1.0));
         }
-        if reuse == Reuse::Sweep {
-            let w = p.var(0.0, f64::INFINITY);
-            waiver[e] = Some(w);
-            row.push((w, 1.0));
-        }
-        p.add_constraint(row, true, 1.0);
+        p.add_constraint(e, row, true, 1.0);
         outputs[e].push((z, net.final_sales[e] / firm_scale(net, e)));
     }
 
@@ -363,15 +385,15 @@ fn build(net: &Network, d: &Disruption, goal: Goal, reuse: Reuse) -> Model {
             row.push((u, -1.0));
         }
         let rhs = stock_term(&mut row, net.finished[f] / firm_scale(net, f));
-        p.add_constraint(row, false, rhs);
+        p.add_constraint(f, row, false, rhs);
     }
     Model {
         lp: p,
         vars: Vars {
             production,
             in_house,
-            waiver,
             inverse,
+            extra,
             total,
         },
     }
@@ -447,40 +469,27 @@ fn infeasible_is_none(optimum: Option<f64>, goal: Goal) -> Result<Option<f64>, S
     }
 }
 
-/// The loss problem solved once with nothing cut, at a few horizons, from whose optimum each
-/// firm's cut is re-solved ([`Base::firm_curve`]). The edits (the firm's production and
-/// in-house work at 0, its demand waiver released when it is an end firm, 1 / T fixed) give
-/// exactly the problem [`solve`] would build for [`Disruption::firm_alone`], so the optimum is
-/// the same.
-///
-/// With microlp a copy of the solution gets the edits and the simplex goes on from there,
-/// usually in a few pivots. With HiGHS each firm gets a new solver instance, loaded with the
-/// problem, the edited bounds and the uncut optimal basis: every firm starts from the same
-/// state, so the result does not depend on which firms a thread solved before.
-pub(crate) struct Base {
-    vars: Vars,
-    start: Start,
-}
-
-/// What each firm's re-solve starts from: the uncut problem's optimum at each horizon it was
-/// solved at, as (1 / T, start).
-enum Start {
-    Microlp {
-        solutions: Vec<(f64, Solution)>,
-        /// Each variable's microlp handle.
-        handles: Vec<Variable>,
-    },
-    #[cfg(feature = "highs")]
-    Highs(Vec<(f64, super::highs::Warm)>),
-}
-
-/// The entry of `starts` solved at 1 / T = `t`, else the nearest (on a log scale).
-fn nearest<S>(starts: &[(f64, S)], t: f64) -> &(f64, S) {
-    let distance = |x: f64| (x.ln() - t.ln()).abs();
-    starts
-        .iter()
-        .min_by(|a, b| distance(a.0).total_cmp(&distance(b.0)))
-        .expect("a base has a start")
+/// Solves `lp` from scratch: the optimum and every variable's value, `None` when the problem
+/// is infeasible (which a problem cut out of a larger one can be, [`super::local`]).
+pub(super) fn solve_values(lp: &Lp, solver: Solver) -> Result<Option<(f64, Vec<f64>)>, SolveError> {
+    match solver {
+        Solver::Microlp => {
+            let (p, handles) = lp.microlp();
+            match p.solve_with(options()) {
+                Ok(o) => {
+                    let s = o
+                        .into_solution()
+                        .map_err(|_| SolveError("the solve was interrupted".into()))?;
+                    let values = handles.iter().map(|&v| s.var_value(v)).collect();
+                    Ok(Some((s.objective(), values)))
+                }
+                Err(microlp::Error::Infeasible) => Ok(None),
+                Err(e) => Err(SolveError(e.to_string())),
+            }
+        }
+        #[cfg(feature = "highs")]
+        Solver::Highs => super::highs::solve_values(lp),
+    }
 }
 
 /// An edit's solution, where the edit cannot make the problem infeasible.
@@ -489,110 +498,6 @@ fn solved(
     goal: Goal,
 ) -> Result<Solution, SolveError> {
     outcome(r, goal)?.ok_or_else(|| SolveError("a feasible problem was reported infeasible".into()))
-}
-
-impl Base {
-    /// The loss problem with nothing cut and every demand waiver fixed at 0, solved at each
-    /// 1 / T of `horizons` (not empty; each fixed from the one before): a large change of
-    /// horizon can take many pivots, so each firm's re-solve starts from the nearest.
-    pub(crate) fn new(net: &Network, horizons: &[f64], solver: Solver) -> Result<Base, SolveError> {
-        let m = build(net, &Disruption::none(net), LOSS, Reuse::Sweep);
-        let t = m
-            .vars
-            .inverse
-            .expect("the sweep's loss problem has 1 / T as a variable");
-        let start = match solver {
-            Solver::Microlp => {
-                let (p, handles) = m.lp.microlp();
-                let mut solution = solved(p.solve_with(options()), LOSS)?;
-                for &w in m.vars.waiver.iter().flatten() {
-                    solution = solved(solution.fix_var(handles[w], 0.0), LOSS)?;
-                }
-                let mut solutions: Vec<(f64, Solution)> = Vec::new();
-                for &h in horizons {
-                    let from = solutions.last().map_or(&solution, |(_, s)| s).clone();
-                    solutions.push((h, solved(from.fix_var(handles[t], h), LOSS)?));
-                }
-                Start::Microlp { solutions, handles }
-            }
-            #[cfg(feature = "highs")]
-            Solver::Highs => {
-                // The same fixings, made in the problem before each solve.
-                let mut lp = m.lp;
-                for &w in m.vars.waiver.iter().flatten() {
-                    lp.cols[w].upper = 0.0;
-                }
-                let warm = horizons
-                    .iter()
-                    .map(|&h| {
-                        lp.cols[t].lower = h;
-                        lp.cols[t].upper = h;
-                        Ok((h, super::highs::Warm::new(lp.clone())?))
-                    })
-                    .collect::<Result<_, SolveError>>()?;
-                Start::Highs(warm)
-            }
-        };
-        Ok(Base {
-            vars: m.vars,
-            start,
-        })
-    }
-}
-
-impl Base {
-    /// The loss problem with firm `f` stopped alone at 1 / T = `t`, as a [`Curve`]: its lost
-    /// value over the firm's own horizon, then the search for its time to survive.
-    pub(crate) fn firm_curve(&self, f: FirmIdx, t: f64) -> Result<Curve, SolveError> {
-        let v = &self.vars;
-        let inverse = v
-            .inverse
-            .expect("the sweep's loss problem has 1 / T as a variable");
-        let state = match &self.start {
-            Start::Microlp { solutions, handles } => {
-                let (at, solution) = nearest(solutions, t);
-                let mut s = solution.clone();
-                if t != *at {
-                    s = solved(s.fix_var(handles[inverse], t), LOSS)?;
-                }
-                if let Some(w) = v.waiver[f] {
-                    s = solved(s.unfix_var(handles[w]).map(|(o, _)| o), LOSS)?;
-                }
-                let stop: Vec<(Variable, f64)> = v.production[f]
-                    .iter()
-                    .chain(&v.in_house[f])
-                    .map(|&v| (handles[v], 1.0))
-                    .collect();
-                if !stop.is_empty() {
-                    s = solved(
-                        s.add_constraint(stop.as_slice(), ComparisonOp::Le, 0.0),
-                        LOSS,
-                    )?;
-                }
-                CurveState::Microlp {
-                    solution: Some(s),
-                    handle: handles[inverse],
-                }
-            }
-            #[cfg(feature = "highs")]
-            Start::Highs(warm) => {
-                let (_, warm) = nearest(warm, t);
-                let mut edits: Vec<(Var, f64, f64)> = vec![(inverse, t, t)];
-                if let Some(w) = v.waiver[f] {
-                    edits.push((w, 0.0, f64::INFINITY));
-                }
-                for &x in v.production[f].iter().chain(&v.in_house[f]) {
-                    edits.push((x, 0.0, 0.0));
-                }
-                CurveState::Highs(warm.session(&edits)?, inverse)
-            }
-        };
-        Ok(Curve {
-            total: v.total,
-            state,
-            last: None,
-        })
-    }
 }
 
 /// The goal of every loss curve's solve (its horizon is the 1 / T variable's).
@@ -794,7 +699,9 @@ fn capped(days: f64) -> Option<f64> {
 /// The fewest days of `firm`'s normal deliveries that its buyers would have to hold as extra
 /// stock (on top of what they hold) so that the disruption `d` loses nothing over `days`;
 /// `None` when no such stock exists (the firm delivers nothing to other firms, or the loss
-/// does not come through its deliveries).
+/// does not come through its deliveries). Solved whole: the second method the sweep's
+/// ([`super::local`]) is tested against.
+#[cfg(test)]
 pub(crate) fn extra_stock_days(
     net: &Network,
     d: &Disruption,

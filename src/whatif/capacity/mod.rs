@@ -4,14 +4,16 @@
 //! time-to-survive LP), and the firm sweep ranked by lost value with its Risk Exposure Index.
 //!
 //! [`network`] reads the model's data once per dataset; [`lp`] builds and solves each problem;
-//! [`survive`] finds the time to survive on the loss problem's curve over horizons (faster
-//! than the survival problem itself, which is kept as the fallback and the tests' second
-//! method). Each cut's problem is solved on the whole network: a cut's loss is confined to its
-//! downstream cone, but substitution can draw on any firm's spare capacity and, through it, on
-//! that firm's own suppliers, so no smaller problem is exact in general.
+//! [`survive`] finds a scenario's time to survive on the loss problem's curve over horizons
+//! (faster than the survival problem itself, which is kept as the fallback and the tests'
+//! second method). A scenario's problems are solved on the whole network. The firm sweep's
+//! (and the extra stock's) are solved by [`local`] on a region around the stopped firm, grown
+//! until an upper and a lower bound on the whole network's optimum meet: exact, and much
+//! smaller, since substitution seldom reaches far.
 
 #[cfg(feature = "highs")]
 mod highs;
+mod local;
 pub(crate) mod lp;
 pub(crate) mod network;
 mod survive;
@@ -148,11 +150,11 @@ pub(crate) fn firm_sweep_with(
 /// `capacity_value`, [`Network::sweep_firms`], or one shard's): each stopped alone for its time
 /// to recover, in parallel; in the order given, each Risk Exposure Index 0 until [`rank`] sets
 /// it and ranks them by lost value descending, then id. `tick` is called once per firm, from
-/// any thread. Each firm's loss problem is re-solved from the uncut network's optimum
-/// ([`lp::Base`]), which gives the optimum of the same problem a solve from scratch would, and
-/// its time to survive is found on that problem's curve over horizons ([`lp::Curve`]). The
-/// result is independent of the number of threads and of which other firms are swept: each
-/// entry is solved on its own and the ranking is a total order. This build's solver.
+/// any thread. Each firm's loss problem and survival problem are cut out of the uncut
+/// network's ([`local::Template`], built once) on a region around the firm, grown until its
+/// optimum is proved to be the whole network's. The result is independent of the number of
+/// threads and of which other firms are swept: each entry is solved on its own and the ranking
+/// is a total order. This build's solver.
 pub(crate) fn firm_sweep_of(
     ds: &Dataset,
     net: &Network,
@@ -175,33 +177,14 @@ fn sweep_of(
     if firms.is_empty() {
         return Ok(Vec::new());
     }
-    // The loss problem at the usual horizon and at the longest, where the time to survive is
-    // searched from when the usual horizon loses nothing.
-    let usual = if default_recovery_days > 0.0 {
-        1.0 / default_recovery_days
-    } else {
-        1.0
-    };
-    let base = lp::Base::new(net, &[usual, 1.0 / lp::TTS_CAP_DAYS], solver)?;
+    let loss = local::Template::loss(net);
+    let survival = local::Template::survival(net);
     firms
         .par_iter()
         .map(|&f| {
             let ttr_days = ds.firms[f].recovery_days.unwrap_or(default_recovery_days);
-            let mut curve = base.firm_curve(
-                f,
-                if ttr_days > 0.0 {
-                    1.0 / ttr_days
-                } else {
-                    usual
-                },
-            )?;
-            let lost_value = curve.lost_value(ttr_days)?;
-            let tts_days = lp::time_to_survive(
-                &mut curve,
-                ttr_days,
-                || base.firm_curve(f, 1.0 / lp::TTS_CAP_DAYS),
-                || lp::time_to_survive_directly(net, &Disruption::firm_alone(net, f), solver),
-            )?;
+            let lost_value = loss.lost_value(f, ttr_days, solver)?;
+            let tts_days = survival.time_to_survive(f, solver)?;
             tick();
             Ok(FirmOutcome {
                 firm: f,
@@ -289,18 +272,12 @@ pub(crate) fn stock_covers(
         .collect::<Vec<_>>()
         .par_iter()
         .map(|e| {
-            let d = Disruption::firm_alone(net, e.firm);
             Ok(StockCover {
                 firm: e.firm,
                 ttr_days: e.ttr_days,
                 lost_value: e.outcome.lost_value,
-                extra_stock_days: lp::extra_stock_days(
-                    net,
-                    &d,
-                    e.firm,
-                    e.ttr_days,
-                    Solver::DEFAULT,
-                )?,
+                extra_stock_days: local::Template::extra_stock(net, e.firm, e.ttr_days)
+                    .extra_stock_days(e.firm, Solver::DEFAULT)?,
             })
         })
         .collect()

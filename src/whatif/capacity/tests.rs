@@ -446,8 +446,46 @@ mod properties {
     }
 }
 
+/// A scenario's time to survive comes from the loss curve ([`lp::Curve`]); here it is checked
+/// against the survival problem solved whole, with the lost value, for the scenarios of
+/// generated networks and firms stopped fully and at half capacity.
 #[test]
-fn the_re_solving_sweep_equals_solving_each_firm_from_scratch() {
+fn the_loss_curve_gives_the_survival_problems_time_to_survive() {
+    let (mut lossy, mut short) = (0, 0);
+    for seed in [3, 11] {
+        let ds = crate::testing::synthetic_with(120, seed, true);
+        let net = Network::new(&ds);
+        let mut cases: Vec<Vec<Cut>> = ds.scenarios.iter().map(|s| s.cuts.clone()).collect();
+        for f in (0..ds.firms.len()).step_by(6) {
+            for severity in ["0.5", "1"] {
+                let cut = format!("firm:{}={severity}", ds.firms[f].id);
+                cases.push(vec![resolve_cut(&cut, ds.cut_target()).expect("cut")]);
+            }
+        }
+        for cuts in &cases {
+            let d = disruption(&ds, &net, cuts);
+            let curve = outcome(&net, &d, 60.0).expect("curve");
+            let whole = outcome_directly(&net, &d, 60.0, lp::Solver::DEFAULT).expect("whole");
+            let tol = |v: f64| 1e-7 * v.abs().max(1.0);
+            assert!(
+                (curve.lost_value - whole.lost_value).abs() <= tol(whole.lost_value),
+                "{cuts:?}: lost {} vs {}",
+                curve.lost_value,
+                whole.lost_value
+            );
+            match (curve.tts_days, whole.tts_days) {
+                (Some(a), Some(b)) => assert!((a - b).abs() <= tol(b), "{cuts:?}: tts {a} vs {b}"),
+                (a, b) => assert_eq!(a, b, "{cuts:?}"),
+            }
+            lossy += usize::from(whole.lost_value > 0.0);
+            short += usize::from(whole.tts_days.is_some());
+        }
+    }
+    assert!(lossy > 5 && short > 5, "{lossy} lose, {short} run short");
+}
+
+#[test]
+fn the_region_sweep_equals_solving_each_firm_whole() {
     let (mut lossy, mut short) = (0, 0);
     for seed in [3, 11] {
         let ds = crate::testing::synthetic_with(120, seed, true);
