@@ -243,8 +243,7 @@ impl Template {
         f: FirmIdx,
         solver: Solver,
     ) -> Result<Option<f64>, SolveError> {
-        let c = &self.lp.cols[self.global];
-        let optimum = self.optimum(f, (c.lower, c.upper), solver)?.0;
+        let optimum = self.optimum(f, self.built_bounds(), solver)?.0;
         Ok(lp::survival(optimum.map(|o| 1.0 / o)))
     }
 
@@ -255,9 +254,15 @@ impl Template {
         f: FirmIdx,
         solver: Solver,
     ) -> Result<Option<f64>, SolveError> {
-        let c = &self.lp.cols[self.global];
-        let optimum = self.optimum(f, (c.lower, c.upper), solver)?.0;
+        let optimum = self.optimum(f, self.built_bounds(), solver)?.0;
         Ok(optimum.map(|o| o.max(0.0)))
+    }
+
+    /// The bounds the shared variable was built with (the survival problem's 1 / T, the extra
+    /// stock).
+    fn built_bounds(&self) -> (f64, f64) {
+        let c = &self.lp.cols[self.global];
+        (c.lower, c.upper)
     }
 
     /// The first region of firm `f`: it and its trading partners (its own balance cannot hold
@@ -451,9 +456,8 @@ impl Template {
     /// The number of firms of the region firm `f`'s problem was proved on, over `days` (the
     /// loss problem) or over any horizon (the survival problem: `days` is not used).
     pub(crate) fn region(&self, f: FirmIdx, days: f64, solver: Solver) -> usize {
-        let c = &self.lp.cols[self.global];
         let global = if self.floor > 0.0 {
-            (c.lower, c.upper)
+            self.built_bounds()
         } else {
             (1.0 / days, 1.0 / days)
         };

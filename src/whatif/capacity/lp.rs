@@ -217,8 +217,8 @@ impl Lp {
 pub(super) enum Reuse {
     /// Solved once, as built.
     Once,
-    /// The loss problem of one disruption, re-solved over other horizons ([`Curve`]): its
-    /// 1 / T is a variable (to be fixed).
+    /// The loss problem of one disruption, re-solved over other horizons ([`Curve`]), or cut
+    /// into regions at any horizon ([`super::local`]): its 1 / T is a variable (to be fixed).
     Horizon,
 }
 

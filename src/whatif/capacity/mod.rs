@@ -222,8 +222,7 @@ pub(crate) fn rank(ds: &Dataset, entries: &mut [FirmOutcome]) {
 }
 
 /// The firm sweep solved from scratch, firm by firm, each problem on its own (the survival
-/// problem itself, not the loss curve): the second method the re-solving sweep is tested
-/// against.
+/// problem itself, not the loss curve): the second method the region sweep is tested against.
 #[cfg(test)]
 pub(crate) fn firm_sweep_from_scratch(
     ds: &Dataset,

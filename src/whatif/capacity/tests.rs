@@ -526,7 +526,7 @@ fn the_region_sweep_equals_solving_each_firm_whole() {
 /// The reference check of the default solver: microlp against HiGHS on generated networks,
 /// every problem built once and given to both ([`lp::Lp`]). The scenarios of each network's
 /// scenarios.toml, partial firm cuts, a lane cut and component cuts, then the whole firm sweep
-/// (HiGHS re-solving from its basis, microlp from its solution). Lost value and time to survive
+/// (each firm's problems on regions, [`super::local`]). Lost value and time to survive
 /// agree to 1e-7 relative (1e-6 absolute near 0), and both solvers say the same firms never run
 /// short.
 #[cfg(feature = "highs")]
@@ -616,8 +616,8 @@ fn microlp_agrees_with_highs_on_generated_networks() {
     );
 }
 
-/// HiGHS' sweep re-solves each firm from the same basis in a new instance: the results are
-/// bit for bit those of solving the firms one at a time, in reverse order, on one thread.
+/// HiGHS' sweep solves each firm's region problems in new instances: the results are bit for
+/// bit those of solving the firms one at a time, in reverse order, on one thread.
 #[cfg(feature = "highs")]
 #[test]
 fn the_highs_sweep_does_not_depend_on_order_or_threads() {
