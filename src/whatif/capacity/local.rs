@@ -323,18 +323,26 @@ impl Template {
                 }
             }
             let relaxed = self.cut(f, global, &region, Mode::Relaxed);
-            let Some((lb, _)) = relaxed.solve(solver)? else {
+            // A solver failure on a region's problem only grows the region (below): the whole
+            // network's problem, where errors are reported, is the last resort.
+            let lb = match relaxed.solve(solver) {
+                Ok(Some((lb, _))) => Some(lb),
                 // No solution even without the outside firms' constraints.
-                return Ok((None, region.firms.len()));
+                Ok(None) => return Ok((None, region.firms.len())),
+                Err(_) => None,
             };
-            if let Some(ub) = upper {
+            if let (Some(ub), Some(lb)) = (upper, lb) {
                 if close(ub, lb) {
                     return Ok((upper, region.firms.len()));
                 }
             }
-            let most = lb + GAP * lb.abs() + 1e-12;
-            let guide = self.cut(f, global, &region, Mode::Guide { most });
-            if let Some((_, x)) = guide.solve(solver)? {
+            let moved = lb.and_then(|lb| {
+                let most = lb + GAP * lb.abs() + 1e-12;
+                let guide = self.cut(f, global, &region, Mode::Guide { most });
+                let x = guide.solve(solver).ok()??.1;
+                Some((guide, x))
+            });
+            if let Some((guide, x)) = moved {
                 for &(j, slot) in &guide.boundary {
                     if let Slot::Moved(up) = slot {
                         if x[up] + x[up + 1] > MOVED {
@@ -347,6 +355,11 @@ impl Template {
                 for &(j, _) in &fixed.boundary {
                     self.outside_owners(j, &region.inside, &mut grow);
                 }
+            }
+            if grow.is_empty() {
+                // No boundary (the region is whole groups of connected firms) and still no
+                // answer (a solver failure): the whole network decides.
+                grow.extend(0..n);
             }
         }
     }
