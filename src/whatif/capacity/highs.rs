@@ -46,28 +46,12 @@ struct Csc {
 
 impl Csc {
     fn new(lp: &Lp) -> Result<Csc, SolveError> {
-        let n = lp.cols.len();
-        let mut count = vec![0usize; n + 1];
-        for r in &lp.rows {
-            for &(v, _) in &r.terms {
-                count[v + 1] += 1;
-            }
-        }
-        for j in 0..n {
-            count[j + 1] += count[j];
-        }
-        let nnz = count[n];
-        let mut next = count.clone();
-        let mut index = vec![0; nnz];
-        let mut value = vec![0.0; nnz];
-        for (i, r) in lp.rows.iter().enumerate() {
-            let row = int(i)?;
-            for &(v, a) in &r.terms {
-                index[next[v]] = row;
-                value[next[v]] = a;
-                next[v] += 1;
-            }
-        }
+        let (start, entries) = lp.columns();
+        let index = entries
+            .iter()
+            .map(|&(i, _)| int(i))
+            .collect::<Result<_, _>>()?;
+        let value = entries.iter().map(|&(_, a)| a).collect();
         let (row_lower, row_upper) = lp
             .rows
             .iter()
@@ -85,7 +69,7 @@ impl Csc {
             upper: lp.cols.iter().map(|c| c.upper).collect(),
             row_lower,
             row_upper,
-            start: count[..n]
+            start: start[..lp.cols.len()]
                 .iter()
                 .map(|&s| int(s))
                 .collect::<Result<_, _>>()?,

@@ -24,9 +24,15 @@
 //! outside firms at the boundary deliveries the lower bound moved away from their normal value
 //! (`Guide`: among the lower bound's optima, one that moves the boundary least, in total), or,
 //! when none moved, by every firm at the boundary, and both are solved again. Past half the
-//! network, R becomes the whole network, where both problems are the whole problem. So the
-//! answer is always the whole network's optimum; the region only decides how much of the
-//! network the solver sees. A cut's effect seldom travels far (its buyers draw on stock,
+//! network, R becomes the whole network, where both problems are the whole problem. Two
+//! savings keep the answer: the lower bound and the guide hold each boundary delivery on the
+//! side of its normal value that eases the region's constraints (an input delivered into R
+//! at least its normal value, an output delivered out of R at most), which moves no optimum
+//! ([`Template::easing`]) and halves the guide's variables; and a round after one whose lower
+//! bound did not meet the upper bound first solves only the guide at that lower bound: when it
+//! moves a boundary delivery, the bounds cannot meet yet (they would leave a solution that
+//! moves none) and R grows by it, one solve instead of three. So the answer is always the whole
+//! network's optimum; the region only decides how much of the network the solver sees. A cut's effect seldom travels far (its buyers draw on stock,
 //! alternates and spare capacity nearby, and what cannot be replaced is lost along the way to
 //! the end firms), so on generated networks the regions hold tens of firms, not thousands.
 //!
@@ -61,10 +67,10 @@ pub(crate) struct Template {
     floor: f64,
     /// For each firm, the constraints it owns.
     rows_of: Vec<Vec<usize>>,
-    /// For each variable, the constraints it appears in: `col_rows[col_start[j]..col_start[j
-    /// + 1]]`.
+    /// For each variable, the constraints it appears in and its coefficient there:
+    /// `col_entries[col_start[j]..col_start[j + 1]]`.
     col_start: Vec<usize>,
-    col_rows: Vec<usize>,
+    col_entries: Vec<(usize, f64)>,
 }
 
 /// How a region's problem treats its boundary deliveries.
@@ -72,8 +78,10 @@ pub(crate) struct Template {
 enum Mode {
     /// Held at their normal value: the upper bound.
     Fixed,
-    /// Free within their own bounds: the lower bound.
-    Relaxed,
+    /// Free within their own bounds: the lower bound. `eased`: each held on the side of its
+    /// normal value that eases the region's constraints, where it has one (same optimum,
+    /// [`Template::easing`]).
+    Relaxed { eased: bool },
     /// As in `Relaxed`, with the objective at most `most`, minimising how far the boundary
     /// deliveries move (each as its normal value + up - down).
     Guide { most: f64 },
@@ -162,24 +170,10 @@ impl Template {
             .expect("the problems cut into regions have 1 / T or the extra stock as a variable");
         let n = vars.production.len();
         let mut rows_of = vec![Vec::new(); n];
-        let mut col_start = vec![0usize; lp.cols.len() + 1];
         for (i, r) in lp.rows.iter().enumerate() {
             rows_of[r.owner].push(i);
-            for &(j, _) in &r.terms {
-                col_start[j + 1] += 1;
-            }
         }
-        for j in 0..lp.cols.len() {
-            col_start[j + 1] += col_start[j];
-        }
-        let mut next = col_start.clone();
-        let mut col_rows = vec![0; col_start[lp.cols.len()]];
-        for (i, r) in lp.rows.iter().enumerate() {
-            for &(j, _) in &r.terms {
-                col_rows[next[j]] = i;
-                next[j] += 1;
-            }
-        }
+        let (col_start, col_entries) = lp.columns();
         Template {
             lp,
             vars,
@@ -187,21 +181,51 @@ impl Template {
             floor,
             rows_of,
             col_start,
-            col_rows,
+            col_entries,
         }
     }
 
-    fn rows_with(&self, j: Var) -> &[usize] {
-        &self.col_rows[self.col_start[j]..self.col_start[j + 1]]
+    /// The constraints variable `j` appears in, with its coefficient there.
+    fn entries(&self, j: Var) -> &[(usize, f64)] {
+        &self.col_entries[self.col_start[j]..self.col_start[j + 1]]
+    }
+
+    /// The constraints variable `j` appears in.
+    fn rows_with(&self, j: Var) -> impl Iterator<Item = usize> + '_ {
+        self.entries(j).iter().map(|&(i, _)| i)
+    }
+
+    /// Which way a boundary delivery `j` can move without making any constraint of the region
+    /// harder to meet: +1 up (it only supplies the region's firms: an input of a buyer
+    /// inside), -1 down (it only draws on them: an output of a supplier inside), 0 neither or
+    /// both, or when it has a cost. In a solution of the lower bound problem, moving such a
+    /// delivery back to its normal value keeps every constraint of the region met at the same
+    /// objective; so the lower bound and the guide may hold it on that side of its normal
+    /// value (at least normal for +1, at most for -1) without changing their optimum.
+    fn easing(&self, j: Var, inside: &[bool]) -> f64 {
+        let c = &self.lp.cols[j];
+        if c.cost != 0.0 || !(c.lower <= c.normal && c.normal <= c.upper) {
+            return 0.0;
+        }
+        let mut way = 0.0;
+        for &(i, a) in self.entries(j) {
+            let row = &self.lp.rows[i];
+            if !inside[row.owner] || a == 0.0 {
+                continue;
+            }
+            let up = if row.at_least { a > 0.0 } else { a < 0.0 };
+            let w = if up { 1.0 } else { -1.0 };
+            if way != 0.0 && way != w {
+                return 0.0;
+            }
+            way = w;
+        }
+        way
     }
 
     /// Whether variable `j` appears in a constraint of a firm outside the region.
     fn crosses(&self, j: Var, inside: &[bool]) -> bool {
-        j != self.global
-            && self
-                .rows_with(j)
-                .iter()
-                .any(|&i| !inside[self.lp.rows[i].owner])
+        j != self.global && self.rows_with(j).any(|i| !inside[self.lp.rows[i].owner])
     }
 
     /// The firms outside the region whose constraints variable `j` appears in.
@@ -209,7 +233,7 @@ impl Template {
         if j == self.global {
             return;
         }
-        for &i in self.rows_with(j) {
+        for i in self.rows_with(j) {
             let o = self.lp.rows[i].owner;
             if !inside[o] {
                 into.push(o);
@@ -296,6 +320,8 @@ impl Template {
         let n = self.rows_of.len();
         let mut region = self.first_region(f);
         let mut grow = Vec::new();
+        // The last round's lower bound (a larger region's is never below a smaller one's).
+        let mut last_lb: Option<f64> = None;
         loop {
             for g in grow.drain(..) {
                 region.add(g);
@@ -306,6 +332,19 @@ impl Template {
                 }
             }
             let whole = region.firms.len() == n;
+            if let Some(lb) = last_lb.filter(|_| !whole) {
+                // While the lower bound stays where it was, the bounds meet only when the
+                // upper bound comes down to it, and then the guide at the last lower bound has
+                // a solution that moves no boundary delivery. So the guide alone decides the
+                // round when it moves something: it grows the region, one solve instead of
+                // three. When it moves nothing, has no solution (the lower bound has risen)
+                // or fails, a full round follows.
+                if self.guide(f, global, &region, guide_most(lb), solver, &mut grow)
+                    && !grow.is_empty()
+                {
+                    continue;
+                }
+            }
             let fixed = self.cut(f, global, &region, Mode::Fixed);
             let upper = match fixed.solve(solver) {
                 Ok(solved) => solved.map(|(o, _)| o),
@@ -322,7 +361,7 @@ impl Template {
                     return Ok((upper, region.firms.len()));
                 }
             }
-            let relaxed = self.cut(f, global, &region, Mode::Relaxed);
+            let relaxed = self.cut(f, global, &region, Mode::Relaxed { eased: true });
             // A solver failure on a region's problem only grows the region (below): the whole
             // network's problem, where errors are reported, is the last resort.
             let lb = match relaxed.solve(solver) {
@@ -336,20 +375,9 @@ impl Template {
                     return Ok((upper, region.firms.len()));
                 }
             }
-            let moved = lb.and_then(|lb| {
-                let most = lb + GAP * lb.abs() + 1e-12;
-                let guide = self.cut(f, global, &region, Mode::Guide { most });
-                let x = guide.solve(solver).ok()??.1;
-                Some((guide, x))
-            });
-            if let Some((guide, x)) = moved {
-                for &(j, slot) in &guide.boundary {
-                    if let Slot::Moved(up) = slot {
-                        if x[up] + x[up + 1] > MOVED {
-                            self.outside_owners(j, &region.inside, &mut grow);
-                        }
-                    }
-                }
+            last_lb = lb;
+            if let Some(lb) = lb {
+                self.guide(f, global, &region, guide_most(lb), solver, &mut grow);
             }
             if grow.is_empty() {
                 for &(j, _) in &fixed.boundary {
@@ -362,6 +390,35 @@ impl Template {
                 grow.extend(0..n);
             }
         }
+    }
+
+    /// Adds to `grow` the firms outside `region` at the boundary deliveries that the guide
+    /// problem (objective at most `most`) moves away from their normal value. `false` when it
+    /// has no solution or the solver fails.
+    fn guide(
+        &self,
+        f: FirmIdx,
+        global: (f64, f64),
+        region: &Region,
+        most: f64,
+        solver: Solver,
+        grow: &mut Vec<FirmIdx>,
+    ) -> bool {
+        let guide = self.cut(f, global, region, Mode::Guide { most });
+        let Ok(Some((_, x))) = guide.solve(solver) else {
+            return false;
+        };
+        for &(j, slot) in &guide.boundary {
+            let moved = match slot {
+                Slot::Moved(up) => x[up] + x[up + 1],
+                Slot::Var(v) => (x[v] - self.lp.cols[j].normal).abs(),
+                Slot::Fixed(_) => 0.0,
+            };
+            if moved > MOVED {
+                self.outside_owners(j, &region.inside, grow);
+            }
+        }
+        true
     }
 
     /// The problem of the firms of `region` with firm `f` stopped (its production and in-house
@@ -392,9 +449,24 @@ impl Template {
                     let slot = *slots.entry(j).or_insert_with(|| {
                         let c = &self.lp.cols[j];
                         if self.crosses(j, &region.inside) {
+                            let way = match mode {
+                                Mode::Relaxed { eased: false } => 0.0,
+                                _ => self.easing(j, &region.inside),
+                            };
+                            let eased = if way > 0.0 {
+                                (c.normal.max(c.lower), c.upper)
+                            } else if way < 0.0 {
+                                (c.lower, c.normal.min(c.upper))
+                            } else {
+                                (c.lower, c.upper)
+                            };
                             let slot = match mode {
                                 Mode::Fixed => Slot::Fixed(c.normal),
-                                Mode::Relaxed => Slot::Var(lp.add_var(c.cost, (c.lower, c.upper))),
+                                Mode::Relaxed { .. } => Slot::Var(lp.add_var(c.cost, eased)),
+                                // Its move from the normal value, (x - normal) * way.
+                                Mode::Guide { .. } if way != 0.0 => {
+                                    Slot::Var(lp.add_var(way, eased))
+                                }
                                 Mode::Guide { .. } => {
                                     let up = lp.add_var(1.0, (0.0, c.upper - c.normal));
                                     lp.add_var(1.0, (0.0, c.normal - c.lower));
@@ -458,6 +530,12 @@ impl Template {
     }
 }
 
+/// The most the objective may be in the guide problem of a region whose lower bound is `lb`:
+/// the lower bound with room for the solver's tolerance.
+fn guide_most(lb: f64) -> f64 {
+    lb + GAP * lb.abs() + 1e-12
+}
+
 /// Whether an upper bound `ub` and a lower bound `lb` of the same optimum are equal to the
 /// precision the sweep needs.
 fn close(ub: f64, lb: f64) -> bool {
@@ -489,6 +567,57 @@ mod tests {
 
     fn near(got: f64, want: f64) -> bool {
         (got - want).abs() <= 1e-7 * want.abs() || (got - want).abs() <= 1e-6
+    }
+
+    /// The lower bound with boundary deliveries held on their easing side of the normal value
+    /// has the optimum of the lower bound with them free, on first regions and on regions
+    /// grown by every boundary firm, for the loss and the survival problems.
+    #[test]
+    fn easing_the_boundary_keeps_the_lower_bound() {
+        let ds = crate::testing::synthetic_with(160, 3, true);
+        let net = Network::new(&ds);
+        let mut compared = 0;
+        let mut eased = 0;
+        for (template, global) in [
+            (Template::loss(&net), (1.0 / 60.0, 1.0 / 60.0)),
+            (
+                Template::survival(&net),
+                Template::survival(&net).built_bounds(),
+            ),
+        ] {
+            for f in net.sweep_firms(&ds).into_iter().step_by(4) {
+                let mut region = template.first_region(f);
+                for _ in 0..2 {
+                    let free = template.cut(f, global, &region, Mode::Relaxed { eased: false });
+                    let held = template.cut(f, global, &region, Mode::Relaxed { eased: true });
+                    let a = free.solve(Solver::DEFAULT).expect("free");
+                    let b = held.solve(Solver::DEFAULT).expect("held");
+                    match (a, b) {
+                        (Some((a, _)), Some((b, _))) => {
+                            assert!(near(b, a), "firm {f}: eased {b} vs free {a}")
+                        }
+                        (a, b) => assert_eq!(a.is_some(), b.is_some(), "firm {f}"),
+                    }
+                    compared += 1;
+                    eased += held
+                        .boundary
+                        .iter()
+                        .filter(|&&(j, _)| template.easing(j, &region.inside) != 0.0)
+                        .count();
+                    let mut grow = Vec::new();
+                    for &(j, _) in &free.boundary {
+                        template.outside_owners(j, &region.inside, &mut grow);
+                    }
+                    for g in grow {
+                        region.add(g);
+                    }
+                }
+            }
+        }
+        assert!(
+            compared > 40 && eased > 1000,
+            "{compared} compared, {eased} eased"
+        );
     }
 
     /// Every problem the sweep cuts into regions, against the same problem solved whole, on

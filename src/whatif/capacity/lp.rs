@@ -186,6 +186,31 @@ impl Lp {
         });
     }
 
+    /// The constraints column by column (the transpose of `rows`): variable `j` appears in
+    /// `entries[start[j]..start[j + 1]]`, each (constraint, coefficient), constraints in
+    /// ascending order. `start` has one more element than there are variables.
+    pub(super) fn columns(&self) -> (Vec<usize>, Vec<(usize, f64)>) {
+        let n = self.cols.len();
+        let mut start = vec![0usize; n + 1];
+        for r in &self.rows {
+            for &(j, _) in &r.terms {
+                start[j + 1] += 1;
+            }
+        }
+        for j in 0..n {
+            start[j + 1] += start[j];
+        }
+        let mut next = start.clone();
+        let mut entries = vec![(0, 0.0); start[n]];
+        for (i, r) in self.rows.iter().enumerate() {
+            for &(j, a) in &r.terms {
+                entries[next[j]] = (i, a);
+                next[j] += 1;
+            }
+        }
+        (start, entries)
+    }
+
     /// The same problem for microlp, variables and constraints added in the order they were
     /// built, and each variable's microlp handle.
     fn microlp(&self) -> (Problem, Vec<Variable>) {
